@@ -1,0 +1,23 @@
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role, user_roles
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    roles = user_roles(user)
+    items = []
+    if Role.AGENT in roles:
+        items.append((reverse("learner_dashboard"), _("My training")))
+    if Role.MENTOR in roles:
+        items.append((reverse("mentor_dashboard"), _("My mentees")))
+    if Role.TEAM_LEAD in roles:
+        items.append((reverse("lead_dashboard"), _("My lines")))
+        items.append((reverse("people:list"), _("People")))
+    if Role.EDITOR in roles or user.is_superuser:
+        items.append((reverse("wagtailadmin_home"), _("Editing")))
+    return {"nav_items": items, "user_roles": roles}

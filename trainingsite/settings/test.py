@@ -1,0 +1,15 @@
+from .base import *  # noqa: F403
+from .base import TEMPLATES
+
+DEBUG = False
+SECRET_KEY = "test-only-not-secret-8d2a5f0c-training-platform"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+# Assertions read English; the Russian catalogue is checked by its own tests.
+LANGUAGE_CODE = "en"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TEMPLATES[0]["OPTIONS"]["debug"] = True
+WAGTAILADMIN_BASE_URL = "http://testserver"
+# Serve static files straight from the apps (no collectstatic) for the live-server browser tests.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
