@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "certification",
     "rotation",
     "wagtail.contrib.settings",
+    "wagtail.contrib.table_block",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",

@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, PageManager, PageQuerySet, Revision
+from wagtail.search import index
+
+from .blocks import LessonStreamBlock
+
+
+class TrainingLibraryPage(Page):
+    """The root of all study material; the Site's root page, served at /library/."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.ProgrammePage"]
+    max_count = 1
+    page_description = _("The training library: every programme lives under it.")
+
+    class Meta:
+        verbose_name = _("training library")
+
+
+class ProgrammeQuerySet(PageQuerySet):
+    def for_line(self, line) -> ProgrammeQuerySet:
+        return self.filter(line=line)
+
+
+class ProgrammePage(Page):
+    """A training programme for a line (and optionally a group), with its stage rules."""
+
+    line = models.ForeignKey(
+        "trainingsite.Line", on_delete=models.PROTECT, related_name="programmes", verbose_name=_("line")
+    )
+    group = models.ForeignKey(
+        "trainingsite.SupportGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programmes",
+        verbose_name=_("group"),
+    )
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ul"])
+    # Stage rules, read by mentoring and certification.
+    min_observation_hours = models.PositiveSmallIntegerField(
+        _("minimum observation hours"),
+        default=12,
+        help_text=_("Hours of watching the mentor work before sign-off, e.g. 12 = two 6-hour shifts."),
+    )
+    min_supervised_requests = models.PositiveIntegerField(
+        _("minimum supervised requests"),
+        default=50,
+        help_text=_("Requests the newcomer must handle under supervision before sign-off."),
+    )
+    max_correction_rate = models.PositiveSmallIntegerField(
+        _("maximum correction rate (%)"),
+        default=10,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Share of supervised requests the mentor had to correct, over the recent shifts."),
+    )
+    correction_window_shifts = models.PositiveSmallIntegerField(
+        _("recent shifts counted"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("How many of the latest supervised shifts the correction rate is measured over."),
+    )
+    certificate_validity_months = models.PositiveSmallIntegerField(
+        _("certificate valid for (months)"), default=12, validators=[MinValueValidator(1)]
+    )
+
+    objects = PageManager.from_queryset(ProgrammeQuerySet)()
+
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("line"), FieldPanel("group")]),
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("min_observation_hours"), FieldPanel("min_supervised_requests")]),
+                FieldRowPanel([FieldPanel("max_correction_rate"), FieldPanel("correction_window_shifts")]),
+                FieldPanel("certificate_validity_months"),
+            ],
+            heading=_("Stage rules"),
+        ),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.FilterField("line_id")]
+    parent_page_types = ["courses.TrainingLibraryPage"]
+    subpage_types = ["courses.ModulePage", "courses.LessonPage"]
+    page_description = _(
+        "A training programme for a line or group: its lessons in order and its stage rules."
+    )
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+
+class ModulePage(Page):
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["courses.ProgrammePage"]
+    subpage_types = ["courses.LessonPage"]
+    page_description = _("A group of lessons inside a programme.")
+
+    class Meta:
+        verbose_name = _("module")
+
+
+class LessonQuerySet(PageQuerySet):
+    def in_programme(self, programme: ProgrammePage) -> LessonQuerySet:
+        return self.descendant_of(programme)
+
+
+class LessonPage(Page):
+    summary = models.TextField(_("summary"), blank=True, help_text=_("One or two sentences for lists."))
+    body = StreamField(LessonStreamBlock(), verbose_name=_("body"))
+    required = models.BooleanField(
+        _("required"),
+        default=True,
+        help_text=_("Required lessons must be studied to finish the study stage."),
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(_("time to study (minutes)"), default=10)
+    # Set when a revision is published as a substantive change (not a typo fix): learners who studied
+    # an earlier revision see "changed since you studied it".
+    last_substantive_revision = models.ForeignKey(
+        Revision,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    substantive_change_at = models.DateTimeField(null=True, blank=True, editable=False)
+    minor_change = models.BooleanField(
+        _("minor change"),
+        default=False,
+        help_text=_("A typo or wording fix: publishing it does not flag the lesson as changed for learners."),
+    )
+
+    objects = PageManager.from_queryset(LessonQuerySet)()
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldRowPanel([FieldPanel("required"), FieldPanel("estimated_minutes")]),
+        FieldPanel("body"),
+    ]
+    settings_panels = [*Page.settings_panels]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["courses.ProgrammePage", "courses.ModulePage"]
+    subpage_types: list[str] = []
+    page_description = _("A lesson: text, response templates, procedures and the key points for review.")
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
+
+class LessonProgress(models.Model):
+    """A learner studied a lesson; which revision they studied is what makes "changed since" work."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="lesson_progress",
+        verbose_name=_("user"),
+    )
+    lesson = models.ForeignKey(
+        LessonPage, on_delete=models.CASCADE, related_name="progress", verbose_name=_("lesson")
+    )
+    revision = models.ForeignKey(
+        Revision, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("revision studied")
+    )
+    studied_at = models.DateTimeField(_("studied at"))
+
+    class Meta:
+        verbose_name = _("lesson studied")
+        verbose_name_plural = _("lessons studied")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="progress_one_per_user_lesson")
+        ]
+        indexes = [models.Index(fields=["lesson", "user"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.lesson}"
