@@ -132,7 +132,7 @@ SURNAMES = [
 PATRONYMICS_M = ["Александрович", "Сергеевич", "Игоревич", "Викторович", "Олегович", "Андреевич"]
 PATRONYMICS_F = ["Александровна", "Сергеевна", "Игоревна", "Викторовна", "Олеговна", "Андреевна"]
 # A few people from elsewhere: support teams are not all of one origin.
-OTHERS = [("Ion", "Popescu", ""), ("Aigerim", "Nurlanovna", ""), ("Giorgi", "Beridze", "")]
+OTHERS = [("Ion", "Popescu", ""), ("Aigerim", "Seitkali", ""), ("Giorgi", "Beridze", "")]
 
 TRANSLIT = dict(
     zip(

@@ -48,6 +48,7 @@ class PersonForm(forms.Form):
     )
 
     def __init__(self, *args, lines, user=None, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.person = user
         self.fields["line"].queryset = lines
@@ -110,6 +111,7 @@ class PeopleFilterForm(forms.Form):
     )
 
     def __init__(self, *args, lines, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["line"].queryset = lines
         self.fields["group"].queryset = SupportGroup.objects.filter(line__in=lines).select_related("line")
