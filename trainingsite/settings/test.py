@@ -13,3 +13,6 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files straight from the apps (no collectstatic) for the live-server browser tests.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# django-axes' backend refuses authenticate() calls without a request, which the test client's
+# login() makes; tests/trainingsite/test_login_throttle.py puts it back to test the throttle.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
