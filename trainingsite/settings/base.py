@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "trainingsite.middleware.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -168,6 +170,36 @@ AXES_CLIENT_IP_CALLABLE = "trainingsite.security.client_ip"
 AXES_VERBOSE = False
 # How many reverse proxies (each appending to X-Forwarded-For) stand in front of the app.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Content-Security-Policy (django-csp). Front-end pages run no inline script or style and load
+# nothing from elsewhere; the Wagtail admin, which still needs inline code and eval, gets the looser
+# ADMIN_CSP_EXTRA on top (trainingsite/middleware.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        # Lesson videos are embedded from the providers editors use.
+        "frame-src": [
+            "'self'",
+            *os.environ.get(
+                "CSP_FRAME_SRC", "https://www.youtube.com https://player.vimeo.com https://rutube.ru"
+            ).split(),
+        ],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+ADMIN_CSP_EXTRA = {
+    "script-src": ["'unsafe-inline'", "'unsafe-eval'"],
+    "style-src": ["'unsafe-inline'"],
+    "img-src": ["blob:"],
+}
 
 # The organisation
 SITE_URL = WAGTAILADMIN_BASE_URL
