@@ -9,7 +9,13 @@ def programme(line):
 
 
 @pytest.fixture
-def module(programme):
+def first_lesson(programme):
+    """A lesson straight under the programme, before its module in the tree's order."""
+    return make_lesson(parent=programme, title="Lines and SLA")
+
+
+@pytest.fixture
+def module(programme, first_lesson):
     return make_module(programme=programme, title="Access")
 
 
@@ -19,8 +25,7 @@ def lesson(module):
 
 
 @pytest.fixture
-def lessons(programme, module, lesson):
-    """Three lessons in order: one under the programme, two in the module (one optional)."""
-    first = make_lesson(parent=programme, title="Lines and SLA")
+def lessons(first_lesson, module, lesson):
+    """Three lessons in order: one under the programme, two in the module (the last optional)."""
     optional = make_lesson(parent=module, title="Knowledge base", required=False)
-    return [first, lesson, optional]
+    return [first_lesson, lesson, optional]
