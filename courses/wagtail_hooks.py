@@ -13,7 +13,6 @@ from trainingsite.roles import Role
 
 from . import selectors
 from .context import reader_hidden_paths
-from .models import TrainingLibraryPage
 from .permissions import is_staff_member
 
 
@@ -34,14 +33,8 @@ def materials_are_for_staff(
 def nav_items(request: HttpRequest, roles) -> list[tuple[str, str]]:
     if not is_staff_member(request.user):
         return []
-    items = []
-    library = TrainingLibraryPage.objects.live().only("pk", "url_path", "path", "depth").first()
-    if library is not None:
-        url = library.get_url(request)
-        if url:
-            items.append((url, _("Materials")))
-    items.append((reverse("courses:search"), _("Search")))
-    return items
+    # The library is the default Site's root page, served at Wagtail's root URL: no query needed.
+    return [(reverse("wagtail_serve", args=[""]), _("Materials")), (reverse("courses:search"), _("Search"))]
 
 
 @hooks.register("training_dashboard_panels")

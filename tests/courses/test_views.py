@@ -7,7 +7,7 @@ from wagtail.models import PageViewRestriction
 
 from courses.models import LessonProgress
 from courses.services import lesson_mark_studied
-from tests.factories import make_lesson, person, publish_change
+from tests.factories import make_lesson, make_programme, person, publish_change
 from trainingsite.roles import Role
 
 
@@ -227,3 +227,26 @@ def test_header_links_to_materials_and_search_for_staff(client, newcomer):
     text = client.get(reverse("learner_dashboard")).text
     assert 'href="/library/"' in text
     assert f'href="{reverse("courses:search")}"' in text
+
+
+def test_lesson_page_shows_the_newly_published_body(client, newcomer, lesson):
+    client.force_login(newcomer)
+    assert "Check the balance first." in client.get(lesson.url).text
+    publish_change(lesson, text="Check the number format.")
+    text = client.get(lesson.url).text
+    assert "Check the number format." in text
+    assert "Check the balance first." not in text
+
+
+def test_lessons_with_the_same_slug_in_two_programmes_route_to_their_own(client, newcomer, line, programme):
+    from courses.models import LessonPage
+
+    other = make_programme(line=line, title="Refresher", slug="refresher")
+    for parent, title in ((programme, "Basics version"), (other, "Refresher version")):
+        parent.add_child(instance=LessonPage(title=title, slug="same-slug", body=[]))
+        LessonPage.objects.get(title=title).save_revision().publish()
+    client.force_login(newcomer)
+    assert "Basics version" in client.get(f"{programme.url}same-slug/").text
+    assert "Refresher version" in client.get(f"{other.url}same-slug/").text
+    assert client.get(f"{programme.url}no-such-lesson/").status_code == 404
+    assert client.get(f"{programme.url}same-slug/extra/").status_code == 404
