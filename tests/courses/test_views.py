@@ -165,6 +165,16 @@ def test_changed_lesson_is_flagged_and_compared(client, newcomer, lesson):
     assert "<ins>connection too" in response.text.replace("Check the ", "")
 
 
+def test_restudying_with_htmx_also_removes_the_changed_notice(client, newcomer, lesson):
+    lesson_mark_studied(user=newcomer, lesson=lesson)
+    changed = publish_change(lesson)
+    client.force_login(newcomer)
+    assert 'id="changed-notice"' in client.get(lesson.url).text
+    response = client.post(studied_url(changed), HTTP_HX_REQUEST="true")
+    assert '<div id="changed-notice" hx-swap-oob="true" hidden></div>' in response.text
+    assert "Changed since you studied it" not in response.text
+
+
 def test_restudying_clears_the_flag(client, newcomer, lesson):
     lesson_mark_studied(user=newcomer, lesson=lesson)
     changed = publish_change(lesson)
