@@ -43,7 +43,9 @@ class TrainingLibraryPage(Page):
         )
         if page is None or not page.live:
             raise Http404
-        return RouteResult(page.specific)
+        model = page.specific_class
+        related = getattr(model, "route_select_related", ())
+        return RouteResult(model.objects.select_related(*related).get(pk=page.pk))
 
     def get_context(self, request, *args, **kwargs):
         from .context import library_context
@@ -102,6 +104,8 @@ class ProgrammePage(Page):
     )
 
     objects = PageManager.from_queryset(ProgrammeQuerySet)()
+    # Loaded with the page when it is served (see TrainingLibraryPage.route): the template shows them.
+    route_select_related = ("line", "group")
 
     content_panels = [
         *Page.content_panels,
