@@ -10,14 +10,24 @@ from wagtail.models import Page
 
 from . import selectors
 from .models import LessonPage, ProgrammePage, TrainingLibraryPage
-from .permissions import can_study, hidden_paths, passed_restriction_ids
+from .permissions import Restriction, can_study, hidden_paths, passed_restriction_ids, view_restrictions
+
+
+def request_restrictions(request: HttpRequest) -> list[Restriction]:
+    """The page tree's view restrictions, read once per request."""
+    cached = getattr(request, "_courses_restrictions", None)
+    if cached is None:
+        cached = request._courses_restrictions = view_restrictions()
+    return cached
 
 
 def reader_hidden_paths(request: HttpRequest) -> tuple[str, ...]:
     """Subtrees the reader may not see, computed once per request."""
     cached = getattr(request, "_courses_hidden_paths", None)
     if cached is None:
-        cached = hidden_paths(request.user, passed=passed_restriction_ids(request))
+        cached = hidden_paths(
+            request.user, passed=passed_restriction_ids(request), restrictions=request_restrictions(request)
+        )
         request._courses_hidden_paths = cached
     return cached
 

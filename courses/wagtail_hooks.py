@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.models import Page
+from wagtail.models import BaseViewRestriction, Page
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -16,9 +16,9 @@ from trainingsite.dashboard import Panel
 from trainingsite.roles import Role
 
 from . import selectors
-from .context import reader_hidden_paths
+from .context import reader_hidden_paths, request_restrictions
 from .models import LessonProgress
-from .permissions import is_staff_member
+from .permissions import is_staff_member, restriction_accepts
 
 
 @hooks.register("before_serve_page")
@@ -31,6 +31,15 @@ def materials_are_for_staff(
         return redirect_to_login(request.get_full_path())
     if not is_staff_member(request.user):
         raise PermissionDenied
+    # A signed-in reader outside a group restriction gets a plain 403. Wagtail's own hook would send
+    # them to the login page, which sends signed-in people straight back: a redirect loop.
+    for restriction in request_restrictions(request):
+        if (
+            restriction.kind == BaseViewRestriction.GROUPS
+            and page.path.startswith(restriction.path)
+            and not restriction_accepts(restriction, request.user)
+        ):
+            raise PermissionDenied
     return None
 
 
