@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -13,6 +15,9 @@ from wagtail.url_routing import RouteResult
 
 from .blocks import LessonStreamBlock
 from .forms import LessonPageForm
+
+if TYPE_CHECKING:
+    from trainingsite.models import Line
 
 
 class TrainingLibraryPage(Page):
@@ -57,7 +62,7 @@ class TrainingLibraryPage(Page):
 
 
 class ProgrammeQuerySet(PageQuerySet):
-    def for_line(self, line) -> ProgrammeQuerySet:
+    def for_line(self, line: Line) -> ProgrammeQuerySet:
         return self.filter(line=line)
 
 

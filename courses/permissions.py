@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest
 from wagtail.models import BaseViewRestriction, Page, PageViewRestriction
 
@@ -13,14 +14,14 @@ from trainingsite.roles import Role, has_role, user_roles
 STAFF_ROLES = (Role.AGENT, Role.MENTOR, Role.TEAM_LEAD, Role.EDITOR)
 
 
-def is_staff_member(user) -> bool:
+def is_staff_member(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Materials are for the support organisation: anyone holding a role (or a superuser)."""
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or any(has_role(user, role) for role in STAFF_ROLES)
 
 
-def can_study(user) -> bool:
+def can_study(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Agents record study progress; any agent may study any material they can read."""
     return user.is_authenticated and user.is_active and has_role(user, Role.AGENT)
 
@@ -55,7 +56,9 @@ def passed_restriction_ids(request: HttpRequest | None) -> frozenset[int]:
     return frozenset(request.session.get(key, []))
 
 
-def restriction_accepts(restriction: Restriction, user, passed: Collection[int] = ()) -> bool:
+def restriction_accepts(
+    restriction: Restriction, user: AbstractBaseUser | AnonymousUser, passed: Collection[int] = ()
+) -> bool:
     """Wagtail's `PageViewRestriction.accept_request`, without a query per restriction."""
     if restriction.kind == BaseViewRestriction.PASSWORD:
         return restriction.id in passed
@@ -67,7 +70,10 @@ def restriction_accepts(restriction: Restriction, user, passed: Collection[int] 
 
 
 def hidden_paths(
-    user, *, passed: Collection[int] = (), restrictions: Iterable[Restriction] | None = None
+    user: AbstractBaseUser | AnonymousUser,
+    *,
+    passed: Collection[int] = (),
+    restrictions: Iterable[Restriction] | None = None,
 ) -> tuple[str, ...]:
     """Tree paths whose subtrees `user` may not read."""
     if restrictions is None:
@@ -79,7 +85,9 @@ def is_hidden(path: str, hidden: Iterable[str]) -> bool:
     return any(path.startswith(prefix) for prefix in hidden)
 
 
-def can_read_page(user, page: Page, *, passed: Collection[int] = ()) -> bool:
+def can_read_page(
+    user: AbstractBaseUser | AnonymousUser, page: Page, *, passed: Collection[int] = ()
+) -> bool:
     """May `user` read this page? Live, staff, and every view restriction above it accepts them."""
     if not page.live or not is_staff_member(user):
         return False

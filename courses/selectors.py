@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import F, Q, QuerySet
 from wagtail import hooks
 from wagtail.models import Page
 
-from trainingsite.models import Profile
+from trainingsite.models import Line, Profile
 
 from .models import LessonPage, LessonProgress, ModulePage, ProgrammePage
 from .permissions import is_hidden
@@ -47,7 +48,7 @@ def programme_lessons(programme: ProgrammePage) -> QuerySet[LessonPage]:
     return LessonPage.objects.live().descendant_of(programme).order_by("path")
 
 
-def programmes_for(user) -> QuerySet[ProgrammePage]:
+def programmes_for(user: AbstractBaseUser) -> QuerySet[ProgrammePage]:
     """The live programmes assigned to `user`: those of their line (and of their group, when the
     programme names one), plus whatever other apps add through ASSIGNED_PROGRAMMES_HOOK."""
     condition = Q(pk__in=[])
@@ -114,7 +115,7 @@ class ProgrammeProgress:
         return self.required_studied >= self.required_total
 
 
-def _progress_by_lesson(user, lesson_ids: list[int]) -> dict[int, LessonProgress]:
+def _progress_by_lesson(user: AbstractBaseUser, lesson_ids: list[int]) -> dict[int, LessonProgress]:
     if not lesson_ids or not user.pk:
         return {}
     return {
@@ -126,7 +127,7 @@ def _progress_by_lesson(user, lesson_ids: list[int]) -> dict[int, LessonProgress
 
 
 def programmes_progress(
-    *, user, programmes: Iterable[ProgrammePage], hidden: Iterable[str] = ()
+    *, user: AbstractBaseUser, programmes: Iterable[ProgrammePage], hidden: Iterable[str] = ()
 ) -> list[ProgrammeProgress]:
     """Progress in each programme, in two queries whatever the number of programmes and lessons.
     `hidden` are tree paths the reader may not see (view restrictions); their lessons do not count."""
@@ -176,7 +177,7 @@ def _programme_progress(
     )
 
 
-def is_study_complete(*, user, programme: ProgrammePage) -> bool:
+def is_study_complete(*, user: AbstractBaseUser, programme: ProgrammePage) -> bool:
     return programmes_progress(user=user, programmes=[programme])[0].study_complete
 
 
@@ -187,7 +188,7 @@ class OutlineSection:
 
 
 def programme_outline(
-    *, user, programme: ProgrammePage, hidden: Iterable[str] = ()
+    *, user: AbstractBaseUser, programme: ProgrammePage, hidden: Iterable[str] = ()
 ) -> tuple[ProgrammeProgress, list[OutlineSection]]:
     """The programme page: its lessons grouped by module (lessons directly under the programme
     first), each with the reader's status. Three queries whatever the number of lessons."""
@@ -212,14 +213,14 @@ def programme_outline(
     return progress, [s for s in sections.values() if s.lessons or s.module is not None]
 
 
-def lesson_status(*, user, lesson: LessonPage) -> LessonStatus:
+def lesson_status(*, user: AbstractBaseUser, lesson: LessonPage) -> LessonStatus:
     progress = None
     if user.is_authenticated and lesson.pk is not None:  # an unsaved lesson is an editor's preview
         progress = LessonProgress.objects.filter(user=user, lesson=lesson).first()
     return LessonStatus(lesson, progress)
 
 
-def changed_lessons_for(user) -> QuerySet[LessonProgress]:
+def changed_lessons_for(user: AbstractBaseUser) -> QuerySet[LessonProgress]:
     """Every lesson `user` studied that changed substantively since, whatever programme it is in
     (self-study counts), in one query."""
     return (
@@ -283,7 +284,9 @@ class LessonToRefresh:
         return self.progress is None
 
 
-def lessons_changed_since_studied(*, user, line, include_never_studied: bool = True) -> list[LessonToRefresh]:
+def lessons_changed_since_studied(
+    *, user: AbstractBaseUser, line: Line, include_never_studied: bool = True
+) -> list[LessonToRefresh]:
     """The lessons of `line`'s programmes that changed substantively since `user` last studied them
     (and, unless told otherwise, those they never studied). Rotation refreshers are built from this."""
     paths = list(ProgrammePage.objects.live().for_line(line).values_list("path", flat=True))

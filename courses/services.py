@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,7 @@ User = get_user_model()
 
 @transaction.atomic
 def lesson_mark_studied(
-    *, user, lesson: LessonPage, passed_restrictions: Collection[int] = ()
+    *, user: AbstractBaseUser, lesson: LessonPage, passed_restrictions: Collection[int] = ()
 ) -> LessonProgress:
     """Record that `user` studied the live revision of `lesson`.
 

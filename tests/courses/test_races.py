@@ -14,7 +14,17 @@ pytestmark = [
 ]
 
 
-def test_two_clicks_at_once_record_one_progress(transactional_db, line):
+@pytest.fixture
+def restore_migrated_data(django_db_blocker):
+    """Set up before `transactional_db`, so torn down after its flush: put back what migrations
+    created (roles, Wagtail's root, the library, content types). pytest-django runs tests that ask
+    for the database only inside the test body after the transactional ones; they need that data."""
+    yield
+    with django_db_blocker.unblock():
+        connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+
+
+def test_two_clicks_at_once_record_one_progress(restore_migrated_data, transactional_db, line):
     learner = person(roles=[Role.AGENT], line=line, username="twice")
     lesson = make_lesson(parent=make_programme(line=line))
     barrier = threading.Barrier(4)
