@@ -89,11 +89,17 @@ def search(request: HttpRequest) -> HttpResponse:
     if not is_staff_member(request.user):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()[:200]
-    page = None
+    page, by_prefix = None, False
     if query:
         pages = selectors.readable_pages(
             Page.objects.type(ProgrammePage, ModulePage, LessonPage), hidden=reader_hidden_paths(request)
         ).specific()
         results = pages.search(query, operator="and")
+        if not results.count():
+            # Full-text search matches whole words, and Russian words change their endings
+            # ("пароль", "пароля"): fall back to titles starting with what was typed.
+            results, by_prefix = pages.autocomplete(query), True
         page = Paginator(results, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    return TemplateResponse(request, "courses/search.html", {"query": query, "page": page})
+    return TemplateResponse(
+        request, "courses/search.html", {"query": query, "page": page, "by_prefix": by_prefix}
+    )

@@ -217,6 +217,13 @@ def test_search_finds_lessons_by_their_body(client, newcomer, lesson):
     assert "Password recovery" in response.text
 
 
+def test_search_falls_back_to_titles_starting_with_the_words(client, newcomer, lesson):
+    client.force_login(newcomer)
+    response = client.get(reverse("courses:search"), {"q": "passw"})
+    assert "Password recovery" in response.text
+    assert "these titles start with them" in response.text
+
+
 def test_search_shows_nothing_unpublished_or_restricted(client, newcomer, module, lesson):
     publish_change(lesson, text="Look in the spam folder.")
     restrict_to(lesson, Role.TEAM_LEAD)
