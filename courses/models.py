@@ -1,15 +1,23 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageManager, PageQuerySet, Revision
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from .blocks import LessonStreamBlock
+from .forms import LessonPageForm
+
+if TYPE_CHECKING:
+    from trainingsite.models import Line
 
 
 class TrainingLibraryPage(Page):
@@ -22,13 +30,39 @@ class TrainingLibraryPage(Page):
     subpage_types = ["courses.ProgrammePage"]
     max_count = 1
     page_description = _("The training library: every programme lives under it.")
+    template = "courses/library_page.html"
+
+    def route(self, request, path_components):
+        """Find the page for a URL in one lookup instead of one query per level of the tree.
+
+        Nothing below the library routes specially (no RoutablePageMixin), so the page whose
+        materialised URL matches is exactly what Wagtail's level-by-level walk would find.
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        url_path = f"{self.url_path}{'/'.join(path_components)}/"
+        page = (
+            Page.objects.filter(slug=path_components[-1], url_path=url_path, path__startswith=self.path)
+            .only("pk", "content_type_id", "live")
+            .first()
+        )
+        if page is None or not page.live:
+            raise Http404
+        model = page.specific_class
+        related = getattr(model, "route_select_related", ())
+        return RouteResult(model.objects.select_related(*related).get(pk=page.pk))
+
+    def get_context(self, request, *args, **kwargs):
+        from .context import library_context
+
+        return {**super().get_context(request, *args, **kwargs), **library_context(request, self)}
 
     class Meta:
         verbose_name = _("training library")
 
 
 class ProgrammeQuerySet(PageQuerySet):
-    def for_line(self, line) -> ProgrammeQuerySet:
+    def for_line(self, line: Line) -> ProgrammeQuerySet:
         return self.filter(line=line)
 
 
@@ -75,6 +109,8 @@ class ProgrammePage(Page):
     )
 
     objects = PageManager.from_queryset(ProgrammeQuerySet)()
+    # Loaded with the page when it is served (see TrainingLibraryPage.route): the template shows them.
+    route_select_related = ("line", "group")
 
     content_panels = [
         *Page.content_panels,
@@ -96,6 +132,13 @@ class ProgrammePage(Page):
         "A training programme for a line or group: its lessons in order and its stage rules."
     )
 
+    template = "courses/programme_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from .context import programme_context
+
+        return {**super().get_context(request, *args, **kwargs), **programme_context(request, self)}
+
     class Meta:
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
@@ -109,6 +152,12 @@ class ModulePage(Page):
     parent_page_types = ["courses.ProgrammePage"]
     subpage_types = ["courses.LessonPage"]
     page_description = _("A group of lessons inside a programme.")
+    template = "courses/module_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from .context import module_context
+
+        return {**super().get_context(request, *args, **kwargs), **module_context(request, self)}
 
     class Meta:
         verbose_name = _("module")
@@ -152,8 +201,17 @@ class LessonPage(Page):
         FieldPanel("summary"),
         FieldRowPanel([FieldPanel("required"), FieldPanel("estimated_minutes")]),
         FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("minor_change")],
+            heading=_("This publication"),
+            help_text=_(
+                "Leave unticked when the lesson's meaning changed: everyone who studied it "
+                "will be asked to look at the changes."
+            ),
+        ),
     ]
     settings_panels = [*Page.settings_panels]
+    base_form_class = LessonPageForm
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
@@ -162,6 +220,21 @@ class LessonPage(Page):
     parent_page_types = ["courses.ProgrammePage", "courses.ModulePage"]
     subpage_types: list[str] = []
     page_description = _("A lesson: text, response templates, procedures and the key points for review.")
+    template = "courses/lesson_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from .context import study_context
+
+        return {**super().get_context(request, *args, **kwargs), **study_context(request, self)}
+
+    def contents(self) -> list[tuple[str, str]]:
+        """(anchor, text) of the lesson's section headings, for its table of contents."""
+        # Raw data: reading headings must not load the images and documents of other blocks.
+        return [
+            (f"section-{block['id']}", block["value"]["text"])
+            for block in self.body.raw_data
+            if block["type"] == "heading" and block["value"].get("level", "h2") == "h2"
+        ]
 
     class Meta:
         verbose_name = _("lesson")
