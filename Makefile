@@ -59,7 +59,8 @@ lock:
 	/tmp/lock-venv/bin/pip install --quiet -r requirements-dev.in
 	(echo "# Runtime, test and tool packages, pinned. Regenerate with make lock."; /tmp/lock-venv/bin/pip freeze) > requirements-dev.txt
 
-bench: install
+bench: install system-deps
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null || sudo apt-get install -y -qq wrk >/dev/null; }
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:

@@ -4,6 +4,10 @@ from django.urls import reverse
 from tests.factories import PASSWORD, person
 from trainingsite.roles import Role
 
+# Some tests reach the database only through request.getfixturevalue(); the mark makes pytest-django
+# treat the whole module as database tests (run before the transactional ones).
+pytestmark = pytest.mark.django_db
+
 DASHBOARDS = {
     Role.AGENT: "learner_dashboard",
     Role.MENTOR: "mentor_dashboard",
