@@ -117,14 +117,6 @@ def study_progress(enrolments: Sequence[Enrolment]) -> dict[int, StudyProgress]:
         rows = (
             through.objects.filter(enrolment_id__in=[e.pk for e in refreshers], lessonpage__live=True)
             .select_related("lessonpage")
-            .only(
-                "enrolment_id",
-                "lessonpage__pk",
-                "lessonpage__path",
-                "lessonpage__title",
-                "lessonpage__url_path",
-                "lessonpage__depth",
-            )
             .order_by("lessonpage__path")
         )
         for e in refreshers:
