@@ -623,7 +623,11 @@ def enrolment_timeline_items(enrolment: Enrolment, *, limit: int = 200) -> list[
             registry.get_action_label(entry.action) if registry.action_exists(entry.action) else entry.action
         )
         detail_parts = []
-        for key in ("programme", "previous", "mentor", "point", "question", "detail"):
+        if data.get("previous") and data.get("mentor"):
+            detail_parts.append(f"{data['previous']} → {data['mentor']}")
+        elif data.get("mentor"):
+            detail_parts.append(_("mentor %(name)s") % {"name": data["mentor"]})
+        for key in ("programme", "point", "question", "detail"):
             if data.get(key):
                 detail_parts.append(str(data[key]))
         if data.get("date"):
@@ -657,7 +661,7 @@ def enrolment_timeline_items(enrolment: Enrolment, *, limit: int = 200) -> list[
                 who=who,
                 label=str(action),
                 stage=str(stage_labels.get(data.get("stage"), "")),
-                detail=" ".join(detail_parts),
+                detail=" · ".join(detail_parts),
                 kind=entry.action.rsplit(".", 1)[-1],
             )
         )
