@@ -51,6 +51,7 @@ class EnrolForm(forms.Form):
         label=_("Mentor"),
         queryset=User.objects.none(),
         required=False,
+        empty_label=_("Assign later"),
         help_text=_("The mentor must work on the programme's line. Leave empty to assign one later."),
     )
 

@@ -567,8 +567,9 @@ def lead_enrolments(
     if mentor_id:
         qs = qs.filter(mentor_id=mentor_id)
     if stuck_only:
-        threshold = timezone.now() - datetime.timedelta(days=stuck_after_days())
-        qs = qs.filter(status=Enrolment.Status.ACTIVE, stage_started_at__lt=threshold)
+        # The same rule as LeadRow.stuck: more than N whole days in the stage.
+        threshold = timezone.now() - datetime.timedelta(days=stuck_after_days() + 1)
+        qs = qs.filter(status=Enrolment.Status.ACTIVE, stage_started_at__lte=threshold)
     return qs
 
 
@@ -627,9 +628,14 @@ def enrolment_timeline_items(enrolment: Enrolment, *, limit: int = 200) -> list[
             detail_parts.append(f"{data['previous']} → {data['mentor']}")
         elif data.get("mentor"):
             detail_parts.append(_("mentor %(name)s") % {"name": data["mentor"]})
-        for key in ("programme", "point", "question", "detail"):
+        for key in ("programme", "point", "question"):
             if data.get(key):
                 detail_parts.append(str(data[key]))
+        if data.get("lessons") is not None and entry.action == "mentoring.stage.complete":
+            detail_parts.append(
+                ngettext("%(count)s lesson studied", "%(count)s lessons studied", data["lessons"])
+                % {"count": data["lessons"]}
+            )
         if data.get("date"):
             detail_parts.append(
                 " · ".join(
