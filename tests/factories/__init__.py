@@ -1,3 +1,4 @@
+from .courses import body, library, make_lesson, make_module, make_programme, publish_change
 from .organisation import (
     PASSWORD,
     LineFactory,
@@ -7,4 +8,17 @@ from .organisation import (
     person,
 )
 
-__all__ = ["PASSWORD", "LineFactory", "ProfileFactory", "SupportGroupFactory", "UserFactory", "person"]
+__all__ = [
+    "PASSWORD",
+    "LineFactory",
+    "ProfileFactory",
+    "SupportGroupFactory",
+    "UserFactory",
+    "body",
+    "library",
+    "make_lesson",
+    "make_module",
+    "make_programme",
+    "person",
+    "publish_change",
+]
