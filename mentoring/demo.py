@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from courses.models import LessonPage, LessonProgress, ProgrammePage
+from courses.selectors import is_study_complete
 from trainingsite.roles import Role
 
 from . import selectors, services
@@ -100,6 +101,15 @@ def _scenarios() -> list[Scenario]:
     first_mentors = _crowd("first", newcomers=False)
     web_newcomers = _crowd("second", newcomers=True, group="web")
     web_mentors = _crowd("second", newcomers=False, group="web")
+    # People still studying are the ones to show in the study stage; the others go further.
+    programme = ProgrammePage.objects.live().filter(slug="first-line-basics").first()
+    if programme is not None:
+        done = {
+            u.username
+            for u in User.objects.filter(username__in=first_newcomers)
+            if is_study_complete(user=u, programme=programme)
+        }
+        first_newcomers.sort(key=lambda username: username in done)
     plan = [
         # The demo accounts: mid-path with their mentors.
         Scenario("newcomer", "mentor", "lead", "first-line-basics", Stage.OBSERVATION, 24, sent_back=True),
@@ -108,9 +118,9 @@ def _scenarios() -> list[Scenario]:
     # The first line's crowd: every stage, spread over the mentors within their capacity.
     stages = [
         (Stage.STUDY, 3, {}),
+        (Stage.STUDY, 45, {"request_pending": False}),  # stuck: a month and a half on the lessons
         (Stage.JOINT_REVIEW, 8, {}),
         (Stage.SUPERVISED, 30, {"ready": True}),
-        (Stage.STUDY, 45, {"request_pending": False}),  # stuck: a month and a half on the lessons
         (Stage.OBSERVATION, 35, {"withdrawn": True}),
         (Stage.CERTIFICATION, 40, {}),
         (Stage.JOINT_REVIEW, 20, {"sent_back": True, "request_pending": False}),
@@ -118,7 +128,9 @@ def _scenarios() -> list[Scenario]:
         (Stage.CERTIFICATION, 50, {}),
         (Stage.OBSERVATION, 17, {}),
     ]
-    mentors = ["mentor", "mentor", "mentor", *[m for m in first_mentors for _ in range(2)]]
+    # "mentor" (capacity 4) takes three of them besides the demo newcomer; the others two each.
+    others = [m for m in first_mentors for _ in range(2)]
+    mentors = ["mentor", *others[:1], "mentor", "mentor", *others[1:]]
     for username, mentor, (stage, days, extra) in zip(first_newcomers, mentors, stages, strict=False):
         plan.append(Scenario(username, mentor, "lead", "first-line-basics", stage, days, **extra))
     for username, mentor in zip(web_newcomers, web_mentors, strict=False):
@@ -148,7 +160,8 @@ def load(*, stdout, today: datetime.date | None = None) -> list[tuple[str, str, 
             continue
         if Enrolment.objects.filter(learner=learner, programme=programme).exists():
             continue
-        _play(scenario, learner=learner, mentor=mentor, lead=lead, programme=programme)
+        with services.emails_muted():
+            _play(scenario, learner=learner, mentor=mentor, lead=lead, programme=programme)
         created += 1
     missing = {"first-line-basics", "second-line-access", "second-line-web"} - set(programmes)
     stdout.write(

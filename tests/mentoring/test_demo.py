@@ -20,6 +20,12 @@ PROGRAMMES = [
 @pytest.fixture
 def organisation(db):
     org_demo.load(stdout=StringIO())
+    try:
+        from courses import demo as courses_demo
+    except ImportError:
+        courses_demo = None
+    if courses_demo is not None:
+        courses_demo.load(stdout=StringIO())
     # The courses demo builds these; stand-ins with the same slugs when it is not on this branch.
     for slug, line_code, group_code in PROGRAMMES:
         if ProgrammePage.objects.filter(slug=slug).exists():
@@ -71,3 +77,9 @@ def test_demo_skips_with_a_message_without_programmes(db):
     demo.load(stdout=out)
     assert "no demo programme found" in out.getvalue()
     assert not Enrolment.objects.exists()
+
+
+def test_demo_emails_nobody(organisation, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.load(stdout=StringIO())
+    assert mailoutbox == []
