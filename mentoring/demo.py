@@ -73,7 +73,7 @@ class Scenario:
     sent_back: bool = False  # a sign-off request of the joint review was sent back once
     withdrawn: bool = False  # a team lead withdrew the observation sign-off
     request_pending: bool = True  # the current stage has an open sign-off request when it can
-    ready: bool = False  # supervised work is complete and waits for the mentor's sign-off
+    ready: bool = False  # the current stage's work is complete and waits for the mentor's sign-off
 
 
 def _users(usernames) -> dict[str, object]:
@@ -113,8 +113,14 @@ def _scenarios() -> list[Scenario]:
     plan = [
         # The demo accounts: mid-path with their mentors.
         Scenario("newcomer", "mentor", "lead", "first-line-basics", Stage.OBSERVATION, 24, sent_back=True),
-        Scenario("newcomer2", "mentor2", "lead2", "second-line-access", Stage.JOINT_REVIEW, 9),
+        # newcomer2 is still on the lessons (the courses demo has them part-way through).
+        Scenario("newcomer2", "mentor2", "lead2", "second-line-access", Stage.STUDY, 5),
     ]
+    # mentor2's other mentee waits for the joint review's sign-off.
+    for username in _crowd("second", newcomers=True, group="access")[:1]:
+        plan.append(
+            Scenario(username, "mentor2", "lead2", "second-line-access", Stage.JOINT_REVIEW, 12, ready=True)
+        )
     # The first line's crowd: every stage, spread over the mentors within their capacity.
     stages = [
         (Stage.STUDY, 3, {}),
@@ -210,6 +216,8 @@ def _study(
     programme = enrolment.programme
     lessons = list(LessonPage.objects.live().descendant_of(programme).filter(required=True).order_by("path"))
     count = len(lessons) if complete else len(lessons) // 2
+    if not complete and LessonProgress.objects.filter(user=learner, lesson__in=lessons).exists():
+        count = 0  # already part-way (the courses demo): leave their study as it is
     for i, lesson in enumerate(lessons[:count]):
         when = clock.now + datetime.timedelta(days=step * (i + 1) / (count + 1))
         LessonProgress.objects.get_or_create(
@@ -257,7 +265,9 @@ def _joint_review(
                 services.review_question_answer(
                     actor=mentor, question=record, answer=answer or "Когда нужны права или знания группы."
                 )
-    ticked = points if complete or scenario.sent_back else points[: max(1, len(points) // 2)]
+    ticked = (
+        points if complete or scenario.sent_back or scenario.ready else points[: max(1, len(points) // 2)]
+    )
     for i, point in enumerate(ticked):
         clock.advance(hours=1)
         with clock.frozen():
