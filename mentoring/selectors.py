@@ -366,18 +366,20 @@ def hours_display(value: Decimal) -> str:
 
 
 def enrolments_with_stages() -> QuerySet[Enrolment]:
+    # The programme is prefetched, not joined: a handful of programmes shared by many rows, and a
+    # page model is costly to build fifty times over.
     return Enrolment.objects.select_related(
         "learner__profile__line",
         "learner__profile__group",
         "mentor__profile",
-        "programme",
     ).prefetch_related(
+        "programme",
         Prefetch(
             "stages",
             queryset=StageProgress.objects.order_by("position").annotate(
                 open_requests=Count("requests", filter=Q(requests__status=SignOffRequest.Status.OPEN))
             ),
-        )
+        ),
     )
 
 
@@ -462,17 +464,27 @@ def _days_since(when: datetime.datetime, now: datetime.datetime) -> int:
 
 
 def mentee_enrolments(*, mentor=None, pks: Iterable[int] | None = None) -> list[Enrolment]:
+    # Prefetched into plain lists (to_attr): a related manager per row and relation would cost
+    # more than the queries themselves on a board of fifty.
     qs = enrolments_with_stages().prefetch_related(
         Prefetch(
             "stages__requests",
             queryset=_requests().filter(status=SignOffRequest.Status.OPEN),
             to_attr="open_request_list",
         ),
-        "review_points",
-        Prefetch("questions", queryset=ReviewQuestion.objects.select_related("asked_by", "answered_by")),
-        Prefetch("observations", queryset=ObservationEntry.objects.order_by("date", "pk")),
-        "supervised_shifts",
-        "lessons",
+        Prefetch("review_points", to_attr="review_point_list"),
+        Prefetch(
+            "questions",
+            queryset=ReviewQuestion.objects.select_related("asked_by", "answered_by"),
+            to_attr="question_list",
+        ),
+        Prefetch(
+            "observations",
+            queryset=ObservationEntry.objects.order_by("date", "pk"),
+            to_attr="observation_list",
+        ),
+        Prefetch("supervised_shifts", to_attr="shift_list"),
+        Prefetch("lessons", to_attr="lesson_list"),
     )
     if mentor is not None:
         qs = qs.active().filter(mentor=mentor)
@@ -502,15 +514,14 @@ def build_rows(enrolments: list[Enrolment]) -> list[MenteeRow]:
             row.review = review_state(
                 e,
                 points=_points_for_row(e, points_cache),
-                records=e.review_points.all(),
-                questions=e.questions.all(),
+                records=e.review_point_list,
+                questions=e.question_list,
             )
         elif e.current_stage == Stage.OBSERVATION:
-            entries = list(e.observations.all())
-            row.observation = observation_figures(e, entries)
-            row.unconfirmed = [entry for entry in entries if not entry.confirmed_at]
+            row.observation = observation_figures(e, e.observation_list)
+            row.unconfirmed = [entry for entry in e.observation_list if not entry.confirmed_at]
         elif e.current_stage == Stage.SUPERVISED:
-            row.supervised = supervised_figures(e, e.supervised_shifts.all())
+            row.supervised = supervised_figures(e, e.shift_list)
         if e.current_stage in SIGNED_STAGES:
             row.unmet = unmet_requirements(
                 e, e.current_stage, review=row.review, observation=row.observation, supervised=row.supervised
@@ -521,7 +532,7 @@ def build_rows(enrolments: list[Enrolment]) -> list[MenteeRow]:
 
 def _points_for_row(enrolment: Enrolment, cache: dict) -> list[KeyPoint]:
     if enrolment.kind == Enrolment.Kind.REFRESHER:
-        return key_points_of_lessons(enrolment.lessons.all())
+        return key_points_of_lessons(enrolment.lesson_list)
     return enrolment_key_points(enrolment, cache=cache)
 
 
@@ -552,12 +563,8 @@ def lead_enrolments(
 ) -> QuerySet[Enrolment]:
     qs = (
         Enrolment.objects.in_lines(lines)
-        .select_related("learner__profile__line", "learner__profile__group", "mentor__profile", "programme")
-        .annotate(
-            open_requests=Count(
-                "stages__requests", filter=Q(stages__requests__status=SignOffRequest.Status.OPEN)
-            )
-        )
+        .select_related("learner__profile__line", "learner__profile__group", "mentor__profile")
+        .prefetch_related("programme")
         .order_by("stage_started_at", "pk")
     )
     if status:
@@ -574,8 +581,19 @@ def lead_enrolments(
 
 
 def lead_rows(enrolments: Iterable[Enrolment]) -> list[LeadRow]:
+    """Rows for a page (or an export) of enrolments: open requests are counted for those rows only,
+    so that counting the whole list for the paginator needs no join."""
+    enrolments = list(enrolments)
     now = timezone.now()
     limit = stuck_after_days()
+    open_requests = dict(
+        SignOffRequest.objects.filter(
+            status=SignOffRequest.Status.OPEN, stage__enrolment__in=[e.pk for e in enrolments]
+        )
+        .values("stage__enrolment")
+        .annotate(n=Count("pk"))
+        .values_list("stage__enrolment", "n")
+    )
     rows = []
     for e in enrolments:
         days = _days_since(e.stage_started_at, now)
@@ -584,7 +602,7 @@ def lead_rows(enrolments: Iterable[Enrolment]) -> list[LeadRow]:
                 enrolment=e,
                 days_in_stage=days,
                 stuck=e.status == Enrolment.Status.ACTIVE and days > limit,
-                open_requests=e.open_requests,
+                open_requests=open_requests.get(e.pk, 0),
             )
         )
     return rows

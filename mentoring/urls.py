@@ -14,6 +14,7 @@ urlpatterns = [
     path("enrolments/<int:pk>/mentor/", views.assign_mentor, name="assign_mentor"),
     path("enrolments/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("enrolments/<int:pk>/points/", views.point_tick, name="point_tick"),
+    path("enrolments/<int:pk>/checklist/", views.mentee_checklist, name="mentee_checklist"),
     path("enrolments/<int:pk>/questions/", views.question_ask, name="question_ask"),
     path("enrolments/<int:pk>/observations/", views.observation_add, name="observation_add"),
     path("enrolments/<int:pk>/shifts/", views.shift_add, name="shift_add"),
