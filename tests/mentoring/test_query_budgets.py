@@ -19,7 +19,7 @@ from trainingsite.roles import Role
 User = get_user_model()
 
 MENTOR_BOARD_BUDGET = 20
-LEAD_LIST_BUDGET = 12
+LEAD_LIST_BUDGET = 15
 
 
 def _mentees(count: int, *, lead, mentor, prog, line, prefix: str) -> None:

@@ -248,3 +248,24 @@ def test_enrolment_history_is_in_the_wagtail_admin(client, in_review, django_use
     assert ModelLogEntry.objects.for_instance(in_review).filter(action="mentoring.stage.complete").exists()
     edit = client.get(reverse("wagtailsnippets_mentoring_enrolment:edit", args=[in_review.pk]))
     assert edit.status_code in (302, 403)
+
+
+def test_mentor_opens_the_checklist_on_the_board_and_ticks(client, in_review, mentor, mentor_b):
+    client.force_login(mentor)
+    board = client.get(reverse("mentoring:mentees"))
+    url = reverse("mentoring:mentee_checklist", args=[in_review.pk])
+    assert url in board.text
+    checklist = client.get(url, **HTMX)
+    assert checklist.status_code == 200
+    assert checklist.text.count('name="key"') == 4
+    key = __import__("mentoring.selectors", fromlist=["x"]).enrolment_key_points(in_review)[0].key
+    response = client.post(
+        reverse("mentoring:point_tick", args=[in_review.pk]),
+        {"key": key, "ticked": "on", "view": "row", "expand": "1"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert "Key points (1/4)" in response.text
+    assert response.text.count('name="key"') == 4  # the checklist stays open after a tick
+    client.force_login(mentor_b)
+    assert client.get(url).status_code == 404
