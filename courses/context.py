@@ -4,18 +4,30 @@ Kept out of models.py so that pages hold content and this module holds the reade
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
+from wagtail.models import Page
 
 from . import selectors
 from .models import LessonPage, ProgrammePage, TrainingLibraryPage
-from .permissions import can_study, hidden_paths, passed_restriction_ids
+from .permissions import Restriction, can_study, hidden_paths, passed_restriction_ids, view_restrictions
+
+
+def request_restrictions(request: HttpRequest) -> list[Restriction]:
+    """The page tree's view restrictions, read once per request."""
+    cached = getattr(request, "_courses_restrictions", None)
+    if cached is None:
+        cached = request._courses_restrictions = view_restrictions()
+    return cached
 
 
 def reader_hidden_paths(request: HttpRequest) -> tuple[str, ...]:
     """Subtrees the reader may not see, computed once per request."""
     cached = getattr(request, "_courses_hidden_paths", None)
     if cached is None:
-        cached = hidden_paths(request.user, passed=passed_restriction_ids(request))
+        cached = hidden_paths(
+            request.user, passed=passed_restriction_ids(request), restrictions=request_restrictions(request)
+        )
         request._courses_hidden_paths = cached
     return cached
 
@@ -23,8 +35,16 @@ def reader_hidden_paths(request: HttpRequest) -> tuple[str, ...]:
 def study_context(request: HttpRequest, lesson: LessonPage, *, hidden: tuple[str, ...] | None = None) -> dict:
     """What the lesson page and the "mark as studied" partial show about the reader's study."""
     hidden = reader_hidden_paths(request) if hidden is None else hidden
-    programme = ProgrammePage.objects.ancestor_of(lesson).live().first()
-    context: dict = {"lesson": lesson, "programme": programme, "can_study": can_study(request.user)}
+    # One query for the breadcrumbs and the programme the lesson belongs to.
+    ancestors = list(Page.objects.ancestor_of(lesson).filter(depth__gt=1).order_by("depth"))
+    programme_type = ContentType.objects.get_for_model(ProgrammePage)
+    programme = next((a for a in ancestors if a.content_type_id == programme_type.pk and a.live), None)
+    context: dict = {
+        "lesson": lesson,
+        "ancestors": ancestors,
+        "programme": programme,
+        "can_study": can_study(request.user),
+    }
     if programme is None:
         context["status"] = selectors.lesson_status(user=request.user, lesson=lesson)
         return context

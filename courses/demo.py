@@ -721,21 +721,24 @@ def _library(stdout) -> TrainingLibraryPage:
 def _png() -> bytes:
     from PIL import Image, ImageDraw, ImageFont
 
-    picture = Image.new("RGB", (900, 260), "#f5f6f8")
-    draw = ImageDraw.Draw(picture)
-    font, bold = ImageFont.truetype(FONT, 20), ImageFont.truetype(FONT_BOLD, 22)
-    draw.text((30, 20), "Восстановление пароля клиентом", font=bold, fill="#12325f")
+    box, gap, margin = 240, 44, 30
     steps = ["Сайт", "Личный кабинет", "Восстановить пароль", "Письмо (и «Спам»)"]
+    width = 2 * margin + len(steps) * box + (len(steps) - 1) * gap
+    picture = Image.new("RGB", (width, 250), "#f5f6f8")
+    draw = ImageDraw.Draw(picture)
+    font, bold = ImageFont.truetype(FONT, 18), ImageFont.truetype(FONT_BOLD, 22)
+    draw.text((margin, 22), "Восстановление пароля клиентом", font=bold, fill="#12325f")
     for index, label in enumerate(steps):
-        x = 30 + index * 215
-        draw.rounded_rectangle((x, 90, x + 185, 170), radius=12, fill="#ffffff", outline="#1f5fbf", width=3)
-        draw.text((x + 92, 130), label, font=font, fill="#1c2430", anchor="mm")
+        x = margin + index * (box + gap)
+        draw.rounded_rectangle((x, 80, x + box, 160), radius=12, fill="#ffffff", outline="#1f5fbf", width=3)
+        draw.text((x + box // 2, 120), label, font=font, fill="#1c2430", anchor="mm")
         if index < len(steps) - 1:
-            draw.line((x + 188, 130, x + 212, 130), fill="#1f5fbf", width=4)
-            draw.polygon([(x + 212, 122), (x + 212, 138), (x + 214, 130)], fill="#1f5fbf")
+            draw.line((x + box + 6, 120, x + box + gap - 10, 120), fill="#1f5fbf", width=4)
+            end = x + box + gap - 4
+            draw.polygon([(end - 10, 112), (end - 10, 128), (end, 120)], fill="#1f5fbf")
     draw.text(
-        (30, 205),
-        "Если письма нет ни во «Входящих», ни в «Спаме» — уточните адрес регистрации.",
+        (margin, 195),
+        "Нет письма ни во «Входящих», ни в «Спаме» — уточните адрес, на который регистрировались.",
         font=font,
         fill="#566173",
     )
@@ -765,11 +768,13 @@ def _media() -> dict[str, int]:
             collection=collection,
             file=ImageFile(io.BytesIO(_png()), name="password-recovery.png"),
         )
+        picture._set_image_file_metadata()  # size and hash, as the admin's upload form records them
         picture.save()
     memo = Document.objects.filter(title="Памятка «Нет связи»").first()
     if memo is None:
         memo = Document(title="Памятка «Нет связи»", collection=collection)
         memo.file.save("no-service-memo.txt", ContentFile(MEMO.encode()), save=False)
+        memo._set_document_file_metadata()
         memo.save()
     return {"image": picture.pk, "document": memo.pk}
 

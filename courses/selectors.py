@@ -214,7 +214,7 @@ def programme_outline(
 
 def lesson_status(*, user, lesson: LessonPage) -> LessonStatus:
     progress = None
-    if user.is_authenticated:
+    if user.is_authenticated and lesson.pk is not None:  # an unsaved lesson is an editor's preview
         progress = LessonProgress.objects.filter(user=user, lesson=lesson).first()
     return LessonStatus(lesson, progress)
 

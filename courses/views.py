@@ -17,13 +17,12 @@ from trainingsite.roles import Role
 
 from . import selectors, services
 from .compare import lesson_changes as compare_lessons
-from .context import study_context
+from .context import reader_hidden_paths, study_context
 from .errors import StudyError
 from .models import LessonPage, LessonProgress, ModulePage, ProgrammePage
 from .permissions import (
     STAFF_ROLES,
     can_study,
-    hidden_paths,
     is_hidden,
     is_staff_member,
     passed_restriction_ids,
@@ -38,7 +37,7 @@ def lesson_mark_studied(request: HttpRequest, pk: int) -> HttpResponse:
     # Unpublished lessons are as invisible as missing ones; restricted ones are refused openly.
     lesson = get_object_or_404(LessonPage.objects.live(), pk=pk)
     passed = passed_restriction_ids(request)
-    hidden = hidden_paths(request.user, passed=passed)
+    hidden = reader_hidden_paths(request)
     if is_hidden(lesson.path, hidden):
         raise PermissionDenied(_("You may not read this lesson."))
     try:
@@ -67,8 +66,7 @@ def lesson_changes(request: HttpRequest, pk: int) -> HttpResponse:
         LessonProgress.objects.select_related("revision").filter(user=request.user), pk=pk
     )
     lesson = get_object_or_404(LessonPage.objects.live(), pk=progress.lesson_id)
-    hidden = hidden_paths(request.user, passed=passed_restriction_ids(request))
-    if is_hidden(lesson.path, hidden):
+    if is_hidden(lesson.path, reader_hidden_paths(request)):
         raise PermissionDenied(_("You may not read this lesson."))
     studied = progress.revision.as_object() if progress.revision else None
     current = lesson.live_revision.as_object() if lesson.live_revision_id else lesson
@@ -93,9 +91,8 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     page = None
     if query:
-        hidden = hidden_paths(request.user, passed=passed_restriction_ids(request))
         pages = selectors.readable_pages(
-            Page.objects.type(ProgrammePage, ModulePage, LessonPage), hidden=hidden
+            Page.objects.type(ProgrammePage, ModulePage, LessonPage), hidden=reader_hidden_paths(request)
         ).specific()
         results = pages.search(query, operator="and")
         page = Paginator(results, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))

@@ -6,15 +6,19 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.models import Page
+from wagtail.models import BaseViewRestriction, Page
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from trainingsite.dashboard import Panel
 from trainingsite.roles import Role
 
 from . import selectors
-from .context import reader_hidden_paths
-from .models import TrainingLibraryPage
-from .permissions import is_staff_member
+from .context import reader_hidden_paths, request_restrictions
+from .models import LessonProgress
+from .permissions import is_staff_member, restriction_accepts
 
 
 @hooks.register("before_serve_page")
@@ -27,6 +31,15 @@ def materials_are_for_staff(
         return redirect_to_login(request.get_full_path())
     if not is_staff_member(request.user):
         raise PermissionDenied
+    # A signed-in reader outside a group restriction gets a plain 403. Wagtail's own hook would send
+    # them to the login page, which sends signed-in people straight back: a redirect loop.
+    for restriction in request_restrictions(request):
+        if (
+            restriction.kind == BaseViewRestriction.GROUPS
+            and page.path.startswith(restriction.path)
+            and not restriction_accepts(restriction, request.user)
+        ):
+            raise PermissionDenied
     return None
 
 
@@ -34,14 +47,8 @@ def materials_are_for_staff(
 def nav_items(request: HttpRequest, roles) -> list[tuple[str, str]]:
     if not is_staff_member(request.user):
         return []
-    items = []
-    library = TrainingLibraryPage.objects.live().only("pk", "url_path", "path", "depth").first()
-    if library is not None:
-        url = library.get_url(request)
-        if url:
-            items.append((url, _("Materials")))
-    items.append((reverse("courses:search"), _("Search")))
-    return items
+    # The library is the default Site's root page, served at Wagtail's root URL: no query needed.
+    return [(reverse("wagtail_serve", args=[""]), _("Materials")), (reverse("courses:search"), _("Search"))]
 
 
 @hooks.register("training_dashboard_panels")
@@ -83,3 +90,40 @@ def register_log_actions(actions) -> None:
     actions.register_action(
         "courses.lesson.minor_change", _("Minor change"), _("Published as a minor change: nobody is flagged")
     )
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Study records are written by learners through `lesson_mark_studied` only; the admin reads them
+    (superusers, or whoever is given the model's "view" permission)."""
+
+    WRITE_ACTIONS = frozenset({"add", "change", "delete", "copy"})
+
+    def user_has_permission(self, user, action):
+        if action in self.WRITE_ACTIONS:
+            return False
+        return super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        readable = [action for action in actions if action not in self.WRITE_ACTIONS]
+        if not readable:
+            return super().users_with_any_permission([]).none()
+        return super().users_with_any_permission(readable)
+
+
+class LessonProgressViewSet(SnippetViewSet):
+    model = LessonProgress
+    icon = "tick"
+    menu_label = _("Study progress")
+    menu_order = 250
+    add_to_admin_menu = True
+    list_display = ["user", "lesson", "studied_at"]
+    list_export = ["user", "lesson", "revision", "studied_at"]
+    list_filter = ["lesson"]
+    search_fields = ["user__username", "user__last_name", "lesson__title"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    ordering = ["-studied_at"]
+
+
+register_permission_policy(LessonProgress, ReadOnlyPermissionPolicy(LessonProgress))
+register_snippet(LessonProgressViewSet)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.embeds.embeds import get_embed_hash
@@ -18,3 +20,8 @@ def cached_embed(url: str) -> SafeString:
     embed = Embed.objects.filter(hash=get_embed_hash(url)).only("html").first()
     # Wagtail stores the provider's HTML for exactly this use; it is what {% embed %} would output.
     return mark_safe(embed.html) if embed and embed.html else SafeString("")  # noqa: S308
+
+
+@register.filter
+def url_host(url: str) -> str:
+    return urlsplit(url or "").hostname or ""

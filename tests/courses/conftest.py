@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories import make_lesson, make_module, make_programme
 
@@ -29,3 +30,9 @@ def lessons(first_lesson, module, lesson):
     """Three lessons in order: one under the programme, two in the module (the last optional)."""
     optional = make_lesson(parent=module, title="Knowledge base", required=False)
     return [first_lesson, lesson, optional]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rendered lesson bodies are cached per revision; ids repeat across rolled-back tests.
+    cache.clear()

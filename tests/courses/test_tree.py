@@ -1,5 +1,6 @@
 """The page tree: each page type's parents and children, and the library the migration creates."""
 
+from django.urls import reverse
 from wagtail.models import GroupPagePermission, Page, Site
 from wagtail.test.utils import WagtailPageTestCase
 
@@ -53,3 +54,52 @@ class LibraryMigrationTests(WagtailPageTestCase):
             )
         )
         assert codenames == {"add_page", "change_page", "publish_page", "lock_page", "unlock_page"}
+
+
+class PagePreviewTests(WagtailPageTestCase):
+    """Editors preview every page type in the admin, saved or not."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from tests.factories import LineFactory, make_lesson, make_module, make_programme
+
+        cls.programme = make_programme(line=LineFactory(code="first"))
+        cls.module = make_module(programme=cls.programme)
+        cls.lesson = make_lesson(parent=cls.module)
+
+    def test_library_programme_and_module_are_previewable(self):
+        for page in (TrainingLibraryPage.objects.get(), self.programme, self.module):
+            self.assertPageIsPreviewable(page)
+
+    def lesson_form_data(self, title: str) -> dict:
+        from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+        return nested_form_data(
+            {
+                "title": title,
+                "slug": "draft-lesson",
+                "estimated_minutes": "10",
+                "body": streamfield(
+                    [
+                        ("heading", {"text": "Why", "level": "h2"}),
+                        ("rich_text", rich_text("<p>Draft text</p>")),
+                    ]
+                ),
+            }
+        )
+
+    def test_saved_lesson_preview_shows_the_unsaved_text(self):
+        self.login()
+        url = reverse("wagtailadmin_pages:preview_on_edit", args=[self.lesson.pk])
+        response = self.client.post(url, self.lesson_form_data("Edited title"))
+        self.assertJSONEqual(response.content, {"is_valid": True, "is_available": True})
+        preview = self.client.get(url)
+        self.assertContains(preview, "Draft text")
+        self.assertContains(preview, "Edited title")
+
+    def test_new_lesson_is_previewable_before_it_is_saved(self):
+        self.login()
+        url = reverse("wagtailadmin_pages:preview_on_add", args=["courses", "lessonpage", self.module.pk])
+        response = self.client.post(url, self.lesson_form_data("Brand new"))
+        self.assertJSONEqual(response.content, {"is_valid": True, "is_available": True})
+        self.assertContains(self.client.get(url), "Draft text")

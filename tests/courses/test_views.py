@@ -7,7 +7,7 @@ from wagtail.models import PageViewRestriction
 
 from courses.models import LessonProgress
 from courses.services import lesson_mark_studied
-from tests.factories import make_lesson, person, publish_change
+from tests.factories import make_lesson, make_programme, person, publish_change
 from trainingsite.roles import Role
 
 
@@ -54,11 +54,20 @@ def test_lesson_page_shows_blocks_and_a_mark_as_studied_button(client, newcomer,
     assert "Not studied yet" in response.text
 
 
-def test_restricted_lesson_is_forbidden_to_people_outside_the_group(client, newcomer, lesson):
+def test_restricted_lesson_is_forbidden_to_people_outside_the_group(client, newcomer, team_lead, lesson):
     restrict_to(lesson, Role.TEAM_LEAD)
     client.force_login(newcomer)
-    # Wagtail's own view-restriction hook answers with its login/403 flow.
-    assert client.get(lesson.url).status_code in (302, 403)
+    # 403, not Wagtail's redirect to the login page (which would send a signed-in reader back: a loop).
+    assert client.get(lesson.url).status_code == 403
+    client.force_login(team_lead)
+    assert client.get(lesson.url).status_code == 200
+
+
+def test_restricted_module_forbids_its_lessons_too(client, newcomer, module, lesson):
+    restrict_to(module, Role.TEAM_LEAD)
+    client.force_login(newcomer)
+    assert client.get(module.url).status_code == 403
+    assert client.get(lesson.url).status_code == 403
 
 
 def test_unpublished_lesson_is_not_found(client, newcomer, module):
@@ -165,6 +174,16 @@ def test_changed_lesson_is_flagged_and_compared(client, newcomer, lesson):
     assert "<ins>connection too" in response.text.replace("Check the ", "")
 
 
+def test_restudying_with_htmx_also_removes_the_changed_notice(client, newcomer, lesson):
+    lesson_mark_studied(user=newcomer, lesson=lesson)
+    changed = publish_change(lesson)
+    client.force_login(newcomer)
+    assert 'id="changed-notice"' in client.get(lesson.url).text
+    response = client.post(studied_url(changed), HTTP_HX_REQUEST="true")
+    assert '<div id="changed-notice" hx-swap-oob="true" hidden></div>' in response.text
+    assert "Changed since you studied it" not in response.text
+
+
 def test_restudying_clears_the_flag(client, newcomer, lesson):
     lesson_mark_studied(user=newcomer, lesson=lesson)
     changed = publish_change(lesson)
@@ -227,3 +246,26 @@ def test_header_links_to_materials_and_search_for_staff(client, newcomer):
     text = client.get(reverse("learner_dashboard")).text
     assert 'href="/library/"' in text
     assert f'href="{reverse("courses:search")}"' in text
+
+
+def test_lesson_page_shows_the_newly_published_body(client, newcomer, lesson):
+    client.force_login(newcomer)
+    assert "Check the balance first." in client.get(lesson.url).text
+    publish_change(lesson, text="Check the number format.")
+    text = client.get(lesson.url).text
+    assert "Check the number format." in text
+    assert "Check the balance first." not in text
+
+
+def test_lessons_with_the_same_slug_in_two_programmes_route_to_their_own(client, newcomer, line, programme):
+    from courses.models import LessonPage
+
+    other = make_programme(line=line, title="Refresher", slug="refresher")
+    for parent, title in ((programme, "Basics version"), (other, "Refresher version")):
+        parent.add_child(instance=LessonPage(title=title, slug="same-slug", body=[]))
+        LessonPage.objects.get(title=title).save_revision().publish()
+    client.force_login(newcomer)
+    assert "Basics version" in client.get(f"{programme.url}same-slug/").text
+    assert "Refresher version" in client.get(f"{other.url}same-slug/").text
+    assert client.get(f"{programme.url}no-such-lesson/").status_code == 404
+    assert client.get(f"{programme.url}same-slug/extra/").status_code == 404
