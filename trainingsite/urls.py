@@ -26,6 +26,7 @@ urlpatterns = [
     path("dashboard/lead/", views.lead_dashboard, name="lead_dashboard"),
     path("people/", include(people_patterns)),
     path("study/", include("courses.urls")),
+    path("training/", include("mentoring.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
