@@ -67,3 +67,15 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+def pytest_collection_modifyitems(items):
+    # A transactional test (live_server, transactional_db) flushes every table afterwards, which would
+    # also wipe what migrations created: the role groups, Wagtail's root page and collection, the
+    # library. Serialized rollback restores that data for the tests that come after.
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if names is None or "django_db_serialized_rollback" in names:
+            continue
+        if "live_server" in names or "transactional_db" in names:
+            names.append("django_db_serialized_rollback")
