@@ -1,3 +1,4 @@
+from .certification import CategoryFactory
 from .organisation import (
     PASSWORD,
     LineFactory,
@@ -7,4 +8,12 @@ from .organisation import (
     person,
 )
 
-__all__ = ["PASSWORD", "LineFactory", "ProfileFactory", "SupportGroupFactory", "UserFactory", "person"]
+__all__ = [
+    "PASSWORD",
+    "CategoryFactory",
+    "LineFactory",
+    "ProfileFactory",
+    "SupportGroupFactory",
+    "UserFactory",
+    "person",
+]
