@@ -5,8 +5,10 @@ from __future__ import annotations
 import itertools
 
 import factory
+from django.conf import settings
 from factory.django import DjangoModelFactory
-from wagtail.models import Page
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page
 
 from certification.models import Choice, Question, QuestionCategory, QuestionType, Quiz, QuizSection
 from courses.models import ProgrammePage, TrainingLibraryPage
@@ -18,7 +20,11 @@ def library() -> TrainingLibraryPage:
     existing = TrainingLibraryPage.objects.first()
     if existing:
         return existing
-    root = Page.get_first_root_node()
+    # A transactional test flushes the tree that Wagtail's migration made: put the root back.
+    Locale.get_default() if Locale.objects.exists() else Locale.objects.create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
     page = TrainingLibraryPage(title="Library", slug="library")
     root.add_child(instance=page)
     return page
