@@ -192,14 +192,21 @@ def _lock_attempt(attempt: Attempt) -> Attempt:
 
 
 def attempt_answer(
-    *, attempt: Attempt, user, position: int, data, now: datetime.datetime | None = None
+    *, attempt: Attempt | int, user, position: int, data, now: datetime.datetime | None = None
 ) -> AttemptQuestion:
-    """Store (autosave) one answer. Late answers are refused and the attempt is closed."""
+    """Store (autosave) one answer. Late answers are refused and the attempt is closed.
+
+    The hot path of a quiz (every change of every learner), so it reads only the columns it needs:
+    4 queries including the lock. Raises Attempt.DoesNotExist for someone else's attempt.
+    """
     now = now or timezone.now()
+    attempt_id = attempt if isinstance(attempt, int) else attempt.pk
     with transaction.atomic():
-        attempt = _lock_attempt(attempt)
-        if attempt.user_id != user.pk:
-            raise CertificationError(_("This is not your attempt."), code="not_yours")
+        attempt = (
+            Attempt.objects.select_for_update()
+            .only("id", "user_id", "status", "deadline")
+            .get(pk=attempt_id, user_id=user.pk)
+        )
         if not attempt.is_open:
             raise CertificationError(
                 _("This attempt is finished; answers can no longer change."), code="finished"
@@ -207,7 +214,10 @@ def attempt_answer(
         late = now > attempt.deadline + grace()
         if not late:
             item = (
-                AttemptQuestion.objects.select_for_update().filter(attempt=attempt, position=position).first()
+                AttemptQuestion.objects.select_for_update()
+                .only("id", "position", "snapshot", "response", "answered_at")
+                .filter(attempt_id=attempt.pk, position=position)
+                .first()
             )
             if item is None:
                 raise CertificationError(_("There is no such question in this attempt."), code="no_question")

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -156,23 +157,18 @@ def _learner_view(item) -> dict:
 @login_required
 @require_POST
 def attempt_answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
-    attempt = _own_attempt(request, pk)
+    # The autosave hot path: no page context (no context processors), lean queries in the service.
+    template = "certification/partials/answer_status.html"
+    context = {"attempt_id": pk, "position": position}
     try:
-        item = services.attempt_answer(
-            attempt=attempt, user=request.user, position=position, data=request.POST
-        )
+        item = services.attempt_answer(attempt=pk, user=request.user, position=position, data=request.POST)
+    except Attempt.DoesNotExist:
+        raise Http404 from None
     except ServiceError as exc:
-        return TemplateResponse(
-            request,
-            "certification/partials/answer_status.html",
-            {"error": exc.message, "code": exc.code, "attempt": attempt, "position": position},
-            status=exc.status,
-        )
-    return TemplateResponse(
-        request,
-        "certification/partials/answer_status.html",
-        {"item": item, "attempt": attempt, "position": position, "saved": item.response is not None},
-    )
+        context.update(error=exc.message, code=exc.code)
+        return HttpResponse(render_to_string(template, context), status=exc.status)
+    context.update(item=item, saved=item.response is not None)
+    return HttpResponse(render_to_string(template, context))
 
 
 @login_required

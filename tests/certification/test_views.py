@@ -236,5 +236,27 @@ def test_autosave_query_budget(learner_client, the_quiz, newcomer, django_assert
     attempt = services.attempt_start(quiz=the_quiz, user=newcomer)
     item = attempt.questions.get(snapshot__type="short")
     url = reverse("certification:attempt_answer", args=[attempt.pk, item.position])
-    with django_assert_max_num_queries(10):
-        learner_client.post(url, {f"q{item.position}": "x"}, HTTP_HX_REQUEST="true")
+    # session, user, savepoint, locked attempt, item, update, release
+    with django_assert_max_num_queries(7):
+        response = learner_client.post(url, {f"q{item.position}": "x"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+
+
+def test_late_autosave_over_http_is_409_not_stored_and_graded(learner_client, the_quiz, newcomer):
+    import datetime
+
+    from django.utils import timezone
+
+    attempt = services.attempt_start(quiz=the_quiz, user=newcomer)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - datetime.timedelta(seconds=90))
+    item = attempt.questions.get(snapshot__type="short")
+    url = reverse("certification:attempt_answer", args=[attempt.pk, item.position])
+    response = learner_client.post(url, {f"q{item.position}": "hosts"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "arrived after the deadline and was not saved" in page
+    assert reverse("certification:attempt_review", args=[attempt.pk]) in page
+    item.refresh_from_db()
+    assert item.response is None
+    attempt.refresh_from_db()
+    assert attempt.status == "finished"
