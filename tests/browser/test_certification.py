@@ -98,6 +98,7 @@ def test_newcomer_passes_downloads_and_verifies(page: Page, live_server, setup, 
     page.get_by_role("button", name="Finish and submit").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("result")
     expect(page.locator(".quiz-result")).to_contain_text("Passed")
+    page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
     href = page.get_by_role("link", name="Download the certificate (PDF)").get_attribute("href")
     pdf = page.request.get(f"{base}{href}")
     assert pdf.headers["content-type"] == "application/pdf"
@@ -117,6 +118,7 @@ def test_newcomer_passes_downloads_and_verifies(page: Page, live_server, setup, 
     lead = browser.new_page()
     sign_in(lead, base, "lead")
     lead.goto(f"{base}/certification/lead/certificates/")
+    lead.screenshot(path=str(tmp_path / "lead.png"), full_page=True)
     lead.get_by_role("link", name="Revoke").first.click()
     lead.get_by_label("Reason").fill("Ответы подсказывал коллега")
     lead.get_by_role("button", name="Revoke").click()
@@ -125,3 +127,5 @@ def test_newcomer_passes_downloads_and_verifies(page: Page, live_server, setup, 
     visitor.goto(url)
     expect(visitor.get_by_role("heading", level=1)).to_have_text("REVOKED")
     visitor.screenshot(path=str(tmp_path / "verify.png"))
+    lead.goto(f"{base}/dashboard/lead/")
+    lead.screenshot(path=str(tmp_path / "lead_dashboard.png"), full_page=True)
