@@ -120,7 +120,6 @@ def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
             "quiz": attempt.quiz,
             "items": [_learner_view(item) for item in items],
             "seconds_left": attempt.seconds_left(),
-            "answered": sum(1 for i in items if i.response),
         },
     )
 

@@ -48,6 +48,8 @@ class QuestionAdminForm(WagtailAdminModelForm):
         formset = self.formsets.get("choices")
         choices = []
         if formset is not None:
+            # ClusterForm validates child formsets after the parent's clean(): validate them now.
+            formset.is_valid()
             for form in formset.forms:
                 if not hasattr(form, "cleaned_data") or not form.cleaned_data:
                     continue
@@ -139,9 +141,15 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
 
     WRITE_ACTIONS = frozenset({"add", "change", "delete", "lock", "unlock", "publish", "unpublish"})
 
+    def user_has_permission(self, user, action):
+        return action not in self.WRITE_ACTIONS and super().user_has_permission(user, action)
+
     def user_has_any_permission(self, user, actions):
         actions = set(actions) - self.WRITE_ACTIONS
         return bool(actions) and super().user_has_any_permission(user, actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
 
     def users_with_any_permission(self, actions, **kwargs):
         actions = set(actions) - self.WRITE_ACTIONS
