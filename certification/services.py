@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from trainingsite.errors import ServiceError
 from trainingsite.permissions import can_lead_line
 
 from . import grading, pdf
@@ -300,7 +301,12 @@ def attempt_finish(
         )
         if attempt.passed:
             certificate_issue(attempt=attempt, when=now)
-            _mentoring("certify", user=attempt.user, programme=attempt.quiz.programme, when=now)
+            try:
+                # A savepoint: a refusal from mentoring must not undo the grade or the certificate.
+                with transaction.atomic():
+                    _mentoring("certify", user=attempt.user, programme=attempt.quiz.programme, when=now)
+            except ServiceError as exc:
+                logger.warning("Mentoring refused certification for attempt %s: %s", attempt.pk, exc)
     return attempt
 
 

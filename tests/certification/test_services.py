@@ -310,3 +310,29 @@ def test_mentor_name_comes_from_mentoring_when_available(the_quiz, newcomer, mon
     monkeypatch.setattr(services, "_mentoring", fake)
     certificate = finish_with(services.attempt_start(quiz=the_quiz, user=newcomer), newcomer).certificate
     assert certificate.mentor_name == mentor_person.profile.full_name
+
+
+def test_mentoring_refusal_does_not_undo_the_grade(the_quiz, newcomer, monkeypatch):
+    from trainingsite.errors import ServiceError
+
+    def refuse(action, **kwargs):
+        if action == "certify":
+            raise ServiceError("Earlier stages are not signed off.", code="not_ready")
+        return None
+
+    monkeypatch.setattr(services, "_mentoring", refuse)
+    attempt = finish_with(services.attempt_start(quiz=the_quiz, user=newcomer), newcomer)
+    attempt.refresh_from_db()
+    assert attempt.passed
+    assert Certificate.objects.filter(attempt=attempt).exists()
+
+
+def test_passing_completes_the_mentoring_certification_stage(the_quiz, newcomer, monkeypatch):
+    calls = []
+
+    def record(action, **kwargs):
+        calls.append((action, kwargs["user"].pk, kwargs["programme"].pk))
+
+    monkeypatch.setattr(services, "_mentoring", record)
+    finish_with(services.attempt_start(quiz=the_quiz, user=newcomer), newcomer)
+    assert ("certify", newcomer.pk, the_quiz.programme_id) in calls
