@@ -670,13 +670,14 @@ def _history(quiz: Quiz, programme: ProgrammePage, rng: random.Random, now, stdo
     people = list(
         User.objects.filter(is_active=True, profile__line=programme.line, groups__name=Role.AGENT.value)
         .exclude(username__in=["newcomer", "newcomer2"])
-        .exclude(quiz_attempts__quiz=quiz)
         .select_related("profile")
         .order_by("username")
     )
     if programme.group_id:
         people = [p for p in people if p.profile.group_id == programme.group_id]
-    people = people[:24]
+    # The same 24 people on every run; those who already have attempts are left as they are.
+    done = set(Attempt.objects.filter(quiz=quiz).values_list("user_id", flat=True))
+    people = [p for p in people[:24] if p.pk not in done]
     if not people:
         return
     issued = 0
