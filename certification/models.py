@@ -11,6 +11,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.models import Orderable
+from wagtail.models import Orderable, RevisionMixin
 from wagtail.search import index
 
 
@@ -61,8 +62,9 @@ class QuestionType(models.TextChoices):
     SHORT = "short", _("Short answer")
 
 
-class Question(index.Indexed, ClusterableModel):
-    """A question of the bank. Every saved edit is a new `version`; attempts keep the one they drew."""
+class Question(RevisionMixin, index.Indexed, ClusterableModel):
+    """A question of the bank. Every saved edit is a new `version` (and a Wagtail revision, so editors
+    can compare wordings in the admin); attempts keep the frozen copy of the version they drew."""
 
     category = models.ForeignKey(
         QuestionCategory, on_delete=models.PROTECT, related_name="questions", verbose_name=_("category")
@@ -93,6 +95,7 @@ class Question(index.Indexed, ClusterableModel):
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="question")
 
     panels = [
         FieldRowPanel([FieldPanel("category"), FieldPanel("type")]),
@@ -133,9 +136,17 @@ class Question(index.Indexed, ClusterableModel):
     def save(self, *args, **kwargs) -> None:
         # A new version on every edit: attempts already taken hold a frozen copy of the one they drew,
         # and item analysis can tell answers to different wordings apart.
-        if self.pk is not None:
+        update_fields = kwargs.get("update_fields")
+        # Saving only the revision pointer (Wagtail does so after each edit) is not a new version.
+        if self.pk is not None and (update_fields is None or set(update_fields) - {"latest_revision"}):
             self.version += 1
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version"}
         super().save(*args, **kwargs)
+
+    @property
+    def revisions(self):
+        return self._revisions
 
     def accepted_answer_list(self) -> list[str]:
         return [line.strip() for line in self.accepted_answers.splitlines() if line.strip()]

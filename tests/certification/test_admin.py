@@ -78,3 +78,41 @@ def test_certificates_are_read_only_in_admin(client, admin_user, the_quiz, newco
     assert Certificate.objects.filter(pk=certificate.pk).exists()
     inspect = client.get(reverse("wagtailsnippets_certification_certificate:inspect", args=[certificate.pk]))
     assert inspect.status_code == 200
+
+
+def test_admin_edit_makes_one_new_version_and_a_revision(client, admin_user, bank):
+    question = bank[0]
+    client.force_login(admin_user)
+    url = reverse("wagtailsnippets_certification_question:edit", args=[question.pk])
+    choices = list(question.choices.all())
+    data = {
+        "category": question.category_id,
+        "type": question.type,
+        "name": question.name,
+        "text": "Reworded question",
+        "points": "1",
+        "is_active": "on",
+        "statement_is_true": "on",
+        "accepted_answers": "",
+        "explanation": "",
+        "choices-TOTAL_FORMS": str(len(choices)),
+        "choices-INITIAL_FORMS": str(len(choices)),
+        "choices-MIN_NUM_FORMS": "0",
+        "choices-MAX_NUM_FORMS": "1000",
+    }
+    for i, choice in enumerate(choices):
+        data.update(
+            {
+                f"choices-{i}-id": choice.pk,
+                f"choices-{i}-text": choice.text,
+                f"choices-{i}-is_correct": "on" if choice.is_correct else "",
+                f"choices-{i}-feedback": choice.feedback,
+                f"choices-{i}-ORDER": str(i + 1),
+            }
+        )
+    response = client.post(url, data)
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.text == "Reworded question"
+    assert question.version == 2
+    assert question.revisions.count() == 1
