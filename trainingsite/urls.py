@@ -27,6 +27,7 @@ urlpatterns = [
     path("people/", include(people_patterns)),
     path("study/", include("courses.urls")),
     path("training/", include("mentoring.urls")),
+    path("", include("certification.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

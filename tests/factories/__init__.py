@@ -1,4 +1,5 @@
 from .courses import body, library, make_lesson, make_module, make_programme, publish_change
+from .certification import CategoryFactory
 from .organisation import (
     PASSWORD,
     LineFactory,
@@ -10,6 +11,7 @@ from .organisation import (
 
 __all__ = [
     "PASSWORD",
+    "CategoryFactory",
     "LineFactory",
     "ProfileFactory",
     "SupportGroupFactory",

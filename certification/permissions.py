@@ -1,0 +1,28 @@
+"""May this user do X to that object? Pure functions, no writes."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from trainingsite.permissions import can_lead_line
+from trainingsite.roles import Role, has_role
+
+from .models import Certificate
+
+UserLike = AbstractBaseUser | AnonymousUser
+
+
+def can_take_quizzes(user: UserLike) -> bool:
+    return user.is_authenticated and user.is_active and has_role(user, Role.AGENT)
+
+
+def can_edit_bank(user: UserLike) -> bool:
+    return user.is_authenticated and (user.is_superuser or has_role(user, Role.EDITOR))
+
+
+def can_download_certificate(user: UserLike, certificate: Certificate) -> bool:
+    return user.is_authenticated and (certificate.user_id == user.pk or can_lead_line(user, certificate.line))
+
+
+def can_manage_certificate(user: UserLike, certificate: Certificate) -> bool:
+    return can_lead_line(user, certificate.line)
