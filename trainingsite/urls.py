@@ -25,6 +25,7 @@ urlpatterns = [
     path("dashboard/mentor/", views.mentor_dashboard, name="mentor_dashboard"),
     path("dashboard/lead/", views.lead_dashboard, name="lead_dashboard"),
     path("people/", include(people_patterns)),
+    path("rotation/", include("rotation.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
