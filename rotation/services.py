@@ -130,14 +130,14 @@ def check_rotation(
                 },
             )
         )
-    for cell in selectors.coverage(
-        line=home,
-        start=starts_on,
-        end=ends_on,
-        exclude_rotation_id=exclude_rotation_id,
-        extra=[(agent.pk, starts_on, ends_on)],
-    ):
-        if cell.present < cell.minimum:
+    shifts = selectors.line_shifts(home)
+    window = {"line": home, "start": starts_on, "end": ends_on, "exclude_rotation_id": exclude_rotation_id}
+    before = selectors.coverage(**window, shifts=shifts)
+    after = selectors.coverage(**window, shifts=shifts, extra=[(agent.pk, starts_on, ends_on)])
+    for was, cell in zip(before, after, strict=True):
+        # Only the shifts this agent would leave count: a shift already short without them is the
+        # roster's problem, not this rotation's.
+        if cell.present < was.present and cell.present < cell.minimum:
             soft.append(
                 Problem(
                     "coverage",
