@@ -233,7 +233,7 @@ def _assign(problem, classes, counts, host_cap) -> list[Placement]:
 
 @dataclass(frozen=True)
 class Shortage:
-    kind: str  # "home" or "host"
+    kind: str  # "home" (line coverage), "host" (mentor places), "weeks" (the two do not meet)
     key: object
     needed: int
     available: int
@@ -260,17 +260,19 @@ def shortages(problem: PlanProblem) -> list[Shortage]:
         places = sum(problem.home_capacity.get(line, [0] * problem.weeks)[first:])
         if places < len(agents):
             found.append(Shortage("home", line, len(agents), places))
+    short_lines = {s.key for s in found}
     for unit, agents in by_unit.items():
         first = max(0, min(a.eligible_week for a in agents))
-        places = sum(
-            min(
-                problem.home_capacity.get(unit[0], [0] * problem.weeks)[w],
-                sum(host_cap[h][w] for h in problem.hosts if h != unit),
-            )
-            for w in range(first, problem.weeks)
-        )
-        if places < len(agents):
-            found.append(Shortage("host", unit, len(agents), places))
+        weeks = range(first, problem.weeks)
+        home = problem.home_capacity.get(unit[0], [0] * problem.weeks)
+        hosts = [sum(host_cap[h][w] for h in problem.hosts if h != unit) for w in range(problem.weeks)]
+        if sum(hosts[w] for w in weeks) < len(agents):
+            found.append(Shortage("host", unit, len(agents), sum(hosts[w] for w in weeks)))
+        elif unit[0] not in short_lines:
+            # Enough places on each side over the horizon, but not in the same weeks.
+            both = sum(min(home[w], hosts[w]) for w in weeks)
+            if both < len(agents):
+                found.append(Shortage("weeks", unit, len(agents), both))
     return found
 
 

@@ -76,7 +76,8 @@ def week_spare(
     by_week: dict[int, list[selectors.ShiftCoverage]] = defaultdict(list)
     for cell in cells:
         offset = (cell.date - start).days
-        if offset % 7 < days:
+        # A shift without a minimum cannot drop below it, however many are away.
+        if offset % 7 < days and cell.minimum > 0:
             by_week[offset // 7].append(cell)
     spare, tightest = [], []
     for w in range(weeks):
@@ -231,13 +232,29 @@ def explain(problem: PlanProblem, line_objs, groups) -> list[str]:
                     "short": shortage.short_by,
                 }
             )
+        elif shortage.kind == "host":
+            messages.append(
+                ngettext(
+                    "%(unit)s: %(needed)s agent is due, but the host mentors have only %(available)s free "
+                    "places over these weeks (short by %(short)s).",
+                    "%(unit)s: %(needed)s agents are due, but the host mentors have only %(available)s free "
+                    "places over these weeks (short by %(short)s).",
+                    shortage.needed,
+                )
+                % {
+                    "unit": _unit_label(shortage.key, line_objs, groups),
+                    "needed": shortage.needed,
+                    "available": shortage.available,
+                    "short": shortage.short_by,
+                }
+            )
         else:
             messages.append(
                 ngettext(
-                    "%(unit)s: %(needed)s agent is due, but host mentors have only %(available)s free "
-                    "places in the weeks the line can spare people (short by %(short)s).",
-                    "%(unit)s: %(needed)s agents are due, but host mentors have only %(available)s free "
-                    "places in the weeks the line can spare people (short by %(short)s).",
+                    "%(unit)s: %(needed)s agent is due, but only %(available)s places fall in weeks when "
+                    "both the line can spare people and host mentors are free (short by %(short)s).",
+                    "%(unit)s: %(needed)s agents are due, but only %(available)s places fall in weeks when "
+                    "both the line can spare people and host mentors are free (short by %(short)s).",
                     shortage.needed,
                 )
                 % {
