@@ -18,7 +18,7 @@ from trainingsite.permissions import can_lead_line
 from trainingsite.roles import Role, has_role
 
 from . import selectors
-from .bridge import refresher_enrol
+from .bridge import refresher_cancel, refresher_enrol
 from .models import Demand, RosterEntry, Rotation, ShiftPattern
 
 
@@ -235,7 +235,7 @@ def rotation_create(
     )
     rotation.full_clean()
     rotation.save()
-    lessons = _open_refresher(actor=actor, rotation=rotation)
+    refresher = _open_refresher(actor=actor, rotation=rotation)
     log(
         instance=rotation,
         action="rotation.rotation.create",
@@ -247,7 +247,7 @@ def rotation_create(
             "ends_on": ends_on.isoformat(),
             "host_mentor": host_mentor.profile.full_name,
             "source": source,
-            "lessons": lessons,
+            "refresher": refresher,
         },
     )
     if soft:
@@ -260,23 +260,57 @@ def rotation_create(
     return rotation
 
 
-def _open_refresher(*, actor, rotation: Rotation) -> int:
-    """Snapshot the host line's lessons changed since the agent studied them; open the mentoring
-    refresher when mentoring offers one. Returns the number of lessons."""
-    from courses.models import ProgrammePage
+def _open_refresher(*, actor, rotation: Rotation) -> dict:
+    """Snapshot the host's lessons changed since the agent studied them (or never studied), and
+    open mentoring's refresher on them. Returns what happened, for the audit entry."""
+    from courses.models import LessonPage, ProgrammePage
     from courses.selectors import lessons_changed_since_studied
 
-    lessons = [
+    programmes = ProgrammePage.objects.live().for_line(rotation.host_line)
+    if rotation.host_group_id:
+        programme = (
+            programmes.filter(group=rotation.host_group).first() or programmes.filter(group=None).first()
+        )
+    else:
+        programme = programmes.filter(group=None).first() or programmes.first()
+    changed = [
         item.lesson for item in lessons_changed_since_studied(user=rotation.agent, line=rotation.host_line)
     ]
-    rotation.refresher_lessons.set(lessons)
-    programme = ProgrammePage.objects.live().for_line(rotation.host_line).first()
-    if programme is not None and lessons:
-        enrolment_id = refresher_enrol(actor=actor, rotation=rotation, programme=programme, lessons=lessons)
+    if programme is not None:
+        inside = set(LessonPage.objects.descendant_of(programme).values_list("pk", flat=True))
+        changed = [lesson for lesson in changed if lesson.pk in inside]
+    rotation.refresher_lessons.set(changed)
+    outcome = {"lessons": len(changed), "programme": programme.title if programme else None}
+    if programme is not None and changed:
+        enrolment_id, refused = refresher_enrol(
+            actor=actor, rotation=rotation, programme=programme, lessons=changed
+        )
         if enrolment_id is not None:
             rotation.mentoring_enrolment_id = enrolment_id
             rotation.save(update_fields=["mentoring_enrolment_id"])
-    return len(lessons)
+        outcome["mentoring"] = enrolment_id or refused
+    return outcome
+
+
+def rotation_refresher_completed(*, enrolment_id: int) -> Rotation | None:
+    """Mentoring completed a rotation's refresher: the host mentor signed off the supervised
+    work there, so the rotation is done."""
+    with transaction.atomic():
+        rotation = Rotation.objects.select_for_update().filter(mentoring_enrolment_id=enrolment_id).first()
+        if rotation is None or rotation.status in (Rotation.Status.DONE, Rotation.Status.CANCELLED):
+            return rotation
+        now = timezone.now()
+        rotation.status = Rotation.Status.DONE
+        rotation.review_signed_off_at = rotation.review_signed_off_at or now
+        rotation.supervised_signed_off_at = now
+        rotation.save(update_fields=["status", "review_signed_off_at", "supervised_signed_off_at"])
+        log(
+            instance=rotation,
+            action="rotation.rotation.sign_off_supervised",
+            user=rotation.host_mentor,
+            data={"enrolment": enrolment_id, "source": "mentoring"},
+        )
+    return rotation
 
 
 def _lock_rotation(rotation: Rotation) -> Rotation:
@@ -304,7 +338,13 @@ def rotation_cancel(*, actor: AbstractBaseUser, rotation: Rotation, reason: str)
     rotation.cancel_reason = reason
     rotation.full_clean()
     rotation.save(update_fields=["status", "cancel_reason"])
-    log(instance=rotation, action="rotation.rotation.cancel", user=actor, data={"reason": reason})
+    data = {"reason": reason}
+    if rotation.mentoring_enrolment_id:
+        data["refresher"] = (
+            refresher_cancel(actor=actor, enrolment_id=rotation.mentoring_enrolment_id, reason=reason)
+            or "cancelled"
+        )
+    log(instance=rotation, action="rotation.rotation.cancel", user=actor, data=data)
     return rotation
 
 
@@ -343,6 +383,10 @@ def rotation_sign_off(*, actor: AbstractBaseUser, rotation: Rotation, stage: str
     rotation = _lock_rotation(rotation)
     if actor.pk != rotation.host_mentor_id:
         raise RotationError(_("Only the host mentor signs off this rotation."), code="not_mentor")
+    if rotation.mentoring_enrolment_id:
+        raise RotationError(
+            _("This refresher is signed off in the mentoring training, stage by stage."), code="in_mentoring"
+        )
     if rotation.status != Rotation.Status.IN_PROGRESS:
         raise RotationError(_("The rotation is not in progress."), code="not_in_progress")
     now = timezone.now()
