@@ -41,9 +41,8 @@ class ProposedRotation:
     @property
     def key(self) -> str:
         group = self.host_group.pk if self.host_group else ""
-        return (
-            f"{self.agent.pk}:{self.host_line.pk}:{group}:{self.host_mentor.pk}:{self.starts_on.isoformat()}"
-        )
+        dates = f"{self.starts_on.isoformat()}:{self.ends_on.isoformat()}"
+        return f"{self.agent.pk}:{self.host_line.pk}:{group}:{self.host_mentor.pk}:{dates}"
 
 
 @dataclass

@@ -25,6 +25,7 @@ from trainingsite.permissions import lines_led_by, manageable_profiles
 from trainingsite.roles import Role
 
 from . import conf, planning, selectors, services
+from .bridge import refresher_enrolment_url
 from .forms import CancelForm, DemandForm, PlannerForm, RotationForm, SignOffForm
 from .ical import rotations_ical
 from .models import DayKind, Demand, RosterEntry, Rotation, ShiftPattern
@@ -234,6 +235,11 @@ def rotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sign_off_form": SignOffForm(),
             "history": history,
             "today": timezone.localdate(),
+            "refresher_url": (
+                refresher_enrolment_url(rotation.mentoring_enrolment_id)
+                if rotation.mentoring_enrolment_id
+                else ""
+            ),
         },
     )
 
