@@ -59,7 +59,9 @@ class ShiftCoverage:
 
     @property
     def level(self) -> str:
-        """green above the minimum, amber at it, red below."""
+        """green above the minimum, amber at it, red below; none when the shift has no minimum."""
+        if self.minimum == 0:
+            return "none"
         if self.spare > 0:
             return "ok"
         return "warn" if self.spare == 0 else "bad"
