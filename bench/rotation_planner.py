@@ -37,12 +37,11 @@ def organisation(*, first: int, second: int, weeks: int, seed: int = 7) -> PlanP
         mentors.append(
             PlanMentor(100_000 + n, unit, tuple(max(0, base - (rng.random() < 0.1)) for _ in range(weeks)))
         )
-    # Spare places per week: the margin over the Erlang C minimum, thinner around holidays.
+    # Spare places per week: the margin over the Erlang C minimum (a few per cent of the line),
+    # with holiday weeks where nobody can be spared.
     home = {
-        FIRST: [
-            max(0, min(3 + first // 200, rng.randint(first // 200, 4 + first // 150))) for _ in range(weeks)
-        ],
-        SECOND: [max(0, min(2 + second // 200, rng.randint(0, 3 + second // 150))) for _ in range(weeks)],
+        FIRST: [0 if w % 13 == 12 else rng.randint(first // 60, first // 30) for w in range(weeks)],
+        SECOND: [0 if w % 13 == 12 else rng.randint(second // 80, second // 35) for w in range(weeks)],
     }
     return PlanProblem(
         weeks=weeks,

@@ -185,14 +185,54 @@ def solve(problem: PlanProblem) -> PlanResult:
     )
 
 
+def _hosts_greedy(units, demand, hosts, capacity, total) -> dict[Unit, list[Unit]] | None:
+    """Spread a week's guests over the hosts with the most free places (least used so far on a
+    tie); None when that greedy choice paints itself into a corner."""
+    remaining = dict(capacity)
+    to_host: dict[Unit, list[Unit]] = defaultdict(list)
+    for unit in sorted(units, key=lambda u: -demand[u]):
+        for _i in range(demand[unit]):
+            options = [h for h in hosts if h != unit and remaining[h] > 0]
+            if not options:
+                return None
+            host = max(options, key=lambda h: (remaining[h], -total[h]))
+            remaining[host] -= 1
+            to_host[unit].append(host)
+    return to_host
+
+
+def _hosts_max_flow(units, demand, hosts, capacity) -> dict[Unit, list[Unit]]:
+    flow = max_flow.SimpleMaxFlow()
+    source, sink = 0, 1
+    unit_node = {u: 2 + i for i, u in enumerate(units)}
+    host_node = {h: 2 + len(units) + i for i, h in enumerate(hosts)}
+    arcs = []
+    for u in units:
+        flow.add_arc_with_capacity(source, unit_node[u], demand[u])
+        for h in hosts:
+            if h != u and capacity[h] > 0:
+                arcs.append((flow.add_arc_with_capacity(unit_node[u], host_node[h], demand[u]), u, h))
+    for h in hosts:
+        flow.add_arc_with_capacity(host_node[h], sink, capacity[h])
+    if flow.solve(source, sink) != flow.OPTIMAL or flow.optimal_flow() != sum(demand[u] for u in units):
+        raise RuntimeError("host assignment failed despite Hall's condition")  # pragma: no cover
+    to_host: dict[Unit, list[Unit]] = defaultdict(list)
+    for arc, u, h in arcs:
+        to_host[u].extend([h] * flow.flow(arc))
+    return to_host
+
+
 def _assign(problem, classes, counts, host_cap) -> list[Placement]:
-    """Stage 2: hosts per week by max-flow, then mentors with free places, then named agents."""
+    """Stage 2: hosts per week (balanced greedy, else max-flow, which Hall's condition guarantees),
+    then the host mentor with the most free places, then named agents."""
     # Within a class, agents are taken in a stable order (lowest id first) week by week.
     queues = {key: sorted(members, key=lambda a: a.id) for key, members in classes.items()}
     mentors_by_unit: dict[Unit, list[PlanMentor]] = defaultdict(list)
     for mentor in problem.mentors:
         mentors_by_unit[mentor.unit].append(mentor)
     used: dict[tuple[int, int], int] = defaultdict(int)
+    guests_total: dict[int, int] = defaultdict(int)
+    host_total: dict[Unit, int] = defaultdict(int)
     placements: list[Placement] = []
     per_week: dict[int, dict[tuple[Unit, int], int]] = defaultdict(dict)
     for (key, w), n in counts.items():
@@ -200,33 +240,25 @@ def _assign(problem, classes, counts, host_cap) -> list[Placement]:
     for w in sorted(per_week):
         week_counts = per_week[w]
         units = sorted({key[0] for key in week_counts})
-        demand = defaultdict(int)
+        demand: dict[Unit, int] = defaultdict(int)
         for (unit, _e), n in week_counts.items():
             demand[unit] += n
-        flow = max_flow.SimpleMaxFlow()
-        source, sink = 0, 1
-        unit_node = {u: 2 + i for i, u in enumerate(units)}
-        host_node = {h: 2 + len(units) + i for i, h in enumerate(problem.hosts)}
-        arcs = []
-        for u in units:
-            flow.add_arc_with_capacity(source, unit_node[u], demand[u])
-            for h in problem.hosts:
-                if h != u and host_cap[h][w] > 0:
-                    arcs.append((flow.add_arc_with_capacity(unit_node[u], host_node[h], demand[u]), u, h))
-        for h in problem.hosts:
-            flow.add_arc_with_capacity(host_node[h], sink, host_cap[h][w])
-        if flow.solve(source, sink) != flow.OPTIMAL or flow.optimal_flow() != sum(demand.values()):
-            raise RuntimeError("host assignment failed despite Hall's condition")  # pragma: no cover
-        to_host: dict[Unit, list[Unit]] = defaultdict(list)
-        for arc, u, h in arcs:
-            to_host[u].extend([h] * flow.flow(arc))
+        capacity = {h: host_cap[h][w] for h in problem.hosts}
+        to_host = _hosts_greedy(units, demand, problem.hosts, capacity, host_total) or _hosts_max_flow(
+            units, demand, problem.hosts, capacity
+        )
         for key in sorted(week_counts, key=lambda k: k[1]):
             unit = key[0]
             for _i in range(week_counts[key]):
                 agent = queues[key].pop(0)
                 host = to_host[unit].pop()
-                mentor = next(m for m in mentors_by_unit[host] if m.free[w] - used[(m.id, w)] > 0)
+                mentor = max(
+                    (m for m in mentors_by_unit[host] if m.free[w] - used[(m.id, w)] > 0),
+                    key=lambda m: (m.free[w] - used[(m.id, w)], -guests_total[m.id]),
+                )
                 used[(mentor.id, w)] += 1
+                guests_total[mentor.id] += 1
+                host_total[host] += 1
                 placements.append(Placement(agent.id, w, host, mentor.id))
     return placements
 

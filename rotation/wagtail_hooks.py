@@ -114,6 +114,19 @@ def rotation_panels(request: HttpRequest, role: Role) -> list[Panel]:
                 order=60,
             )
         ]
+    if role == Role.MENTOR:
+        guests = list(
+            Rotation.objects.filter(
+                host_mentor=request.user,
+                status__in=[Rotation.Status.PLANNED, Rotation.Status.IN_PROGRESS],
+                ends_on__gte=today,
+            )
+            .select_related("agent__profile", "home_line", "host_line", "host_group")
+            .order_by("starts_on")[:10]
+        )
+        if not guests:
+            return []
+        return [Panel("rotation/panels/mentor.html", {"guests": guests}, order=60)]
     if role == Role.AGENT:
         rotation = (
             Rotation.objects.filter(

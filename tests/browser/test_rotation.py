@@ -33,7 +33,9 @@ def org(transactional_db, line, other_line, group, team_lead):
     return {"crew": crew, "host": host, "line": line, "other_line": other_line, "group": group}
 
 
-def test_lead_is_refused_a_coverage_breach_then_plans_a_valid_rotation(page: Page, live_server, org, team_lead):
+def test_lead_is_refused_a_coverage_breach_then_plans_a_valid_rotation(
+    page: Page, live_server, org, team_lead
+):
     base = live_server.url
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Login").fill(team_lead.username)
@@ -55,7 +57,6 @@ def test_lead_is_refused_a_coverage_breach_then_plans_a_valid_rotation(page: Pag
     expect(refusal).to_contain_text(
         "First line, Mon 01.03.2027 09:00-15:00: 2 of 4 rostered would remain, below the minimum of 3."
     )
-    page.screenshot(path="/tmp/rotation-refused.png", full_page=True)
 
     page.get_by_label("First day").fill("2027-03-08")
     page.get_by_label("Last day").fill("2027-03-12")
@@ -67,4 +68,3 @@ def test_lead_is_refused_a_coverage_breach_then_plans_a_valid_rotation(page: Pag
     week = page.locator(".heatmap-week")
     expect(week.locator(".away-list")).to_contain_text(agent.profile.full_name)
     expect(week.locator(".heatmap__cell--warn").first).to_contain_text("3 / 3")
-    page.screenshot(path="/tmp/rotation-calendar.png", full_page=True)
