@@ -159,6 +159,9 @@ def load(*, stdout, today: datetime.date | None = None) -> list[tuple[str, str, 
             supervised_signed_off_at=done_at,
             created_by=lead2 if agent.profile.line_id == lines["second"].pk else lead,
         )
+        Rotation.objects.filter(agent=agent, starts_on=first).update(
+            created_at=done_at - datetime.timedelta(days=40)
+        )
         added += 1
 
     # Current and planned rotations go through the service, so the demo obeys every check.
