@@ -51,6 +51,7 @@ class EnrolForm(forms.Form):
         label=_("Mentor"),
         queryset=User.objects.none(),
         required=False,
+        empty_label=_("Assign later"),
         help_text=_("The mentor must work on the programme's line. Leave empty to assign one later."),
     )
 
@@ -160,7 +161,9 @@ class LeadFilterForm(forms.Form):
     stage = forms.ChoiceField(
         label=_("Stage"), choices=[("", _("Any stage")), *Stage.choices], required=False
     )
-    mentor = MentorChoiceField(label=_("Mentor"), queryset=User.objects.none(), required=False)
+    mentor = MentorChoiceField(
+        label=_("Mentor"), queryset=User.objects.none(), required=False, empty_label=_("Any mentor")
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[("", _("Any status")), *Enrolment.Status.choices],

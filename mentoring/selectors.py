@@ -117,14 +117,6 @@ def study_progress(enrolments: Sequence[Enrolment]) -> dict[int, StudyProgress]:
         rows = (
             through.objects.filter(enrolment_id__in=[e.pk for e in refreshers], lessonpage__live=True)
             .select_related("lessonpage")
-            .only(
-                "enrolment_id",
-                "lessonpage__pk",
-                "lessonpage__path",
-                "lessonpage__title",
-                "lessonpage__url_path",
-                "lessonpage__depth",
-            )
             .order_by("lessonpage__path")
         )
         for e in refreshers:
@@ -575,8 +567,9 @@ def lead_enrolments(
     if mentor_id:
         qs = qs.filter(mentor_id=mentor_id)
     if stuck_only:
-        threshold = timezone.now() - datetime.timedelta(days=stuck_after_days())
-        qs = qs.filter(status=Enrolment.Status.ACTIVE, stage_started_at__lt=threshold)
+        # The same rule as LeadRow.stuck: more than N whole days in the stage.
+        threshold = timezone.now() - datetime.timedelta(days=stuck_after_days() + 1)
+        qs = qs.filter(status=Enrolment.Status.ACTIVE, stage_started_at__lte=threshold)
     return qs
 
 
@@ -631,9 +624,18 @@ def enrolment_timeline_items(enrolment: Enrolment, *, limit: int = 200) -> list[
             registry.get_action_label(entry.action) if registry.action_exists(entry.action) else entry.action
         )
         detail_parts = []
-        for key in ("programme", "previous", "mentor", "point", "question", "detail"):
+        if data.get("previous") and data.get("mentor"):
+            detail_parts.append(f"{data['previous']} → {data['mentor']}")
+        elif data.get("mentor"):
+            detail_parts.append(_("mentor %(name)s") % {"name": data["mentor"]})
+        for key in ("programme", "point", "question"):
             if data.get(key):
                 detail_parts.append(str(data[key]))
+        if data.get("lessons") is not None and entry.action == "mentoring.stage.complete":
+            detail_parts.append(
+                ngettext("%(count)s lesson studied", "%(count)s lessons studied", data["lessons"])
+                % {"count": data["lessons"]}
+            )
         if data.get("date"):
             detail_parts.append(
                 " · ".join(
@@ -665,7 +667,7 @@ def enrolment_timeline_items(enrolment: Enrolment, *, limit: int = 200) -> list[
                 who=who,
                 label=str(action),
                 stage=str(stage_labels.get(data.get("stage"), "")),
-                detail=" ".join(detail_parts),
+                detail=" · ".join(detail_parts),
                 kind=entry.action.rsplit(".", 1)[-1],
             )
         )

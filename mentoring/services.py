@@ -174,7 +174,7 @@ def _sync_study(enrolment: Enrolment, when) -> bool:
         "mentoring.stage.complete",
         None,
         stage=Stage.STUDY.value,
-        detail=_("%(count)s lessons studied") % {"count": progress.total},
+        lessons=progress.total,
     )
     return True
 

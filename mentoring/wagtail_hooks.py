@@ -7,6 +7,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from trainingsite.dashboard import Panel
@@ -60,9 +61,15 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
         return self.user_has_any_permission(user, actions)
 
 
+class HistoryView(snippet_views.HistoryView):
+    # Wagtail asks for add/change/delete to see a history; here viewing is enough (nobody edits).
+    any_permission_required = ["add", "change", "delete", "view"]
+
+
 class ReadOnlySnippetViewSet(SnippetViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
+    history_view_class = HistoryView
 
 
 # Registered the Wagtail 8 way (a policy on the viewset is deprecated); the admin then offers no
