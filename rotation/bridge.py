@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count
 
 from trainingsite.errors import ServiceError
@@ -57,11 +56,6 @@ def refresher_enrol(*, actor, rotation, programme, lessons) -> tuple[int | None,
         )
     except ServiceError as exc:
         return None, str(exc.message)
-    except FieldDoesNotExist as exc:
-        # mentoring 04ff90d: study_progress() asks `.only("lessonpage__pk")` for refreshers, which
-        # Django refuses, so no refresher can be created yet. The rotation still goes ahead and is
-        # signed off on itself; remove this once mentoring is fixed (tests/rotation/test_refresher.py).
-        return None, f"mentoring could not open the refresher: {exc}"
     return enrolment.pk, ""
 
 

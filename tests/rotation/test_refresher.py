@@ -11,13 +11,6 @@ from tests.factories.mentoring import complete_joint_review, complete_supervised
 
 from .conftest import FRIDAY, MONDAY
 
-# mentoring 04ff90d cannot create a refresher enrolment: its study_progress() selector asks
-# `.only("lessonpage__pk")`, which Django 5.2 refuses (FieldDoesNotExist). These tests pass once
-# mentoring fixes it; strict, so the fix shows up as an XPASS failure and the marks come off.
-needs_mentoring_fix = pytest.mark.xfail(
-    strict=True, reason="mentoring.selectors.study_progress fails for refreshers (only('lessonpage__pk'))"
-)
-
 
 @pytest.fixture
 def host_programme(other_line):
@@ -36,7 +29,6 @@ def plan(team_lead, agent, host_mentor, group):
     )
 
 
-@needs_mentoring_fix
 def test_refresher_holds_only_the_lessons_not_studied_since_they_changed(
     team_lead, crew, host_mentor, group, host_programme
 ):
@@ -59,7 +51,6 @@ def test_refresher_guest_is_not_counted_twice_against_mentor_capacity(
     assert (load.mentees, load.guests, load.free) == (0, 1, 1)
 
 
-@needs_mentoring_fix
 def test_completing_the_refresher_in_mentoring_completes_the_rotation(
     team_lead, crew, host_mentor, group, host_programme, django_capture_on_commit_callbacks
 ):
@@ -78,7 +69,6 @@ def test_completing_the_refresher_in_mentoring_completes_the_rotation(
     assert rotation.supervised_signed_off_at is not None
 
 
-@needs_mentoring_fix
 def test_rotation_with_a_mentoring_refresher_is_not_signed_off_twice(
     team_lead, crew, host_mentor, group, host_programme
 ):
@@ -91,7 +81,6 @@ def test_rotation_with_a_mentoring_refresher_is_not_signed_off_twice(
     assert rotation.review_signed_off_at is None
 
 
-@needs_mentoring_fix
 def test_cancelling_the_rotation_cancels_its_refresher(team_lead, crew, host_mentor, group, host_programme):
     rotation = plan(team_lead, crew[0], host_mentor, group)
     services.rotation_cancel(actor=team_lead, rotation=rotation, reason="Release week")
@@ -109,16 +98,37 @@ def test_without_a_host_programme_the_rotation_is_signed_off_on_itself(team_lead
     assert rotation.status == Rotation.Status.DONE
 
 
-def test_rotation_goes_ahead_when_mentoring_cannot_open_the_refresher(
-    team_lead, crew, host_mentor, group, host_programme
+def test_overridden_capacity_plans_the_rotation_even_when_mentoring_refuses_the_refresher(
+    team_lead, other_team_lead, crew, host_mentor, group, host_programme, other_line
 ):
     from wagtail.models import ModelLogEntry
 
-    rotation = plan(team_lead, crew[0], host_mentor, group)
+    from mentoring import services as mentoring_services
+    from tests.factories import person
+    from trainingsite.roles import Role
+
+    for i in range(2):  # the host mentor's full capacity of mentees
+        newcomer = person(username=f"nc{i}", roles=[Role.AGENT], line=other_line, group=group)
+        mentoring_services.enrolment_create(
+            actor=other_team_lead, learner=newcomer, programme=host_programme, mentor=host_mentor
+        )
+    with pytest.raises(services.RotationRefused) as exc:
+        plan(team_lead, crew[0], host_mentor, group)
+    assert exc.value.code == "capacity"
+    rotation = services.rotation_create(
+        actor=team_lead,
+        agent=crew[0],
+        host_line=group.line,
+        host_group=group,
+        host_mentor=host_mentor,
+        starts_on=MONDAY,
+        ends_on=FRIDAY,
+        override_reason="The host mentor asked for this guest",
+    )
+    assert rotation.mentoring_enrolment_id is None
     assert rotation.refresher_lessons.count() == 3
     refresher = (
         ModelLogEntry.objects.for_instance(rotation).get(action="rotation.rotation.create").data["refresher"]
     )
     assert refresher["lessons"] == 3
-    assert refresher["programme"] == "Second line access"
-    assert (rotation.mentoring_enrolment_id is None) == isinstance(refresher["mentoring"], str)
+    assert "full capacity of 2" in refresher["mentoring"]
