@@ -6,6 +6,7 @@ app_name = "rotation"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("panel/lead/", views.lead_panel, name="lead_panel"),
     path("staffing/", views.staffing, name="staffing"),
     path("shifts/<int:shift_pk>/demand/", views.demand_edit, name="demand_edit"),
     path("roster/<int:line_pk>/", views.roster, name="roster"),

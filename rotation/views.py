@@ -74,6 +74,17 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.TEAM_LEAD)
+def lead_panel(request: HttpRequest) -> HttpResponse:
+    """The team lead's dashboard panel, fetched by htmx after the dashboard has loaded."""
+    from .wagtail_hooks import lead_panel_context
+
+    context = lead_panel_context(request.user)
+    if context is None:
+        return HttpResponse("")
+    return TemplateResponse(request, "rotation/panels/lead.html", {"panel": context})
+
+
+@role_required(Role.TEAM_LEAD)
 def staffing(request: HttpRequest) -> HttpResponse:
     lines = list(lines_led_by(request.user))
     patterns = ShiftPattern.objects.filter(line__in=lines).select_related("line", "demand")

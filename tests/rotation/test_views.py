@@ -267,11 +267,32 @@ def test_planner_accept_with_junk_is_400(lead_client):
     assert lead_client.post(reverse("rotation:planner_accept"), {"row": ["1:2"]}).status_code == 400
 
 
-def test_lead_dashboard_shows_the_rotation_panel(lead_client, planned, django_assert_max_num_queries):
-    with django_assert_max_num_queries(40):
-        body = lead_client.get(reverse("lead_dashboard")).content.decode()
+def test_lead_dashboard_loads_the_rotation_panel_after_the_page(lead_client, planned):
+    body = lead_client.get(reverse("lead_dashboard")).content.decode()
+    assert f'hx-get="{reverse("rotation:lead_panel")}"' in body
+
+
+def test_lead_panel_shows_due_agents_and_coverage_in_constant_queries(
+    lead_client, planned, line, shifts, django_assert_max_num_queries
+):
+    from tests.factories import rostered_agents
+
+    lead_client.get(reverse("rotation:lead_panel"))
+    rostered_agents(line, shifts["evening"], 30, prefix="pm", hire_date=datetime.date(2024, 1, 1))
+    with django_assert_max_num_queries(14):
+        body = lead_client.get(reverse("rotation:lead_panel")).content.decode()
     assert "Rotation training" in body
-    assert "Auto-planner" in body
+    assert "Coverage holds" in body or "below" in body
+    assert body.count("/rotation/new/?agent=") == 6  # the first six overdue agents are linked
+
+
+def test_lead_panel_for_a_lead_without_lines_is_empty(client, db):
+    from tests.factories import person
+    from trainingsite.roles import Role
+
+    lead = person(username="nolines", roles=[Role.TEAM_LEAD])
+    client.force_login(lead)
+    assert client.get(reverse("rotation:lead_panel")).content == b""
 
 
 def test_agent_dashboard_shows_the_planned_rotation(client, planned, monkeypatch):
