@@ -182,10 +182,12 @@ def _lock_agent(agent_id: int) -> Profile:
     # Lock the agent's profile and their line so two team leads cannot each take the last spare
     # place on a shift at the same moment.
     profile = (
-        Profile.objects.select_for_update().select_related("user", "line", "group").get(user_id=agent_id)
+        Profile.objects.select_for_update(of=("self",))
+        .select_related("user", "line", "group")
+        .get(user_id=agent_id)
     )
     if profile.line_id:
-        Line.objects.select_for_update().filter(pk=profile.line_id).first()
+        Line.objects.select_for_update(of=("self",)).filter(pk=profile.line_id).first()
     return profile
 
 
@@ -296,7 +298,11 @@ def rotation_refresher_completed(*, enrolment_id: int) -> Rotation | None:
     """Mentoring completed a rotation's refresher: the host mentor signed off the supervised
     work there, so the rotation is done."""
     with transaction.atomic():
-        rotation = Rotation.objects.select_for_update().filter(mentoring_enrolment_id=enrolment_id).first()
+        rotation = (
+            Rotation.objects.select_for_update(of=("self",))
+            .filter(mentoring_enrolment_id=enrolment_id)
+            .first()
+        )
         if rotation is None or rotation.status in (Rotation.Status.DONE, Rotation.Status.CANCELLED):
             return rotation
         now = timezone.now()
@@ -315,7 +321,7 @@ def rotation_refresher_completed(*, enrolment_id: int) -> Rotation | None:
 
 def _lock_rotation(rotation: Rotation) -> Rotation:
     return (
-        Rotation.objects.select_for_update()
+        Rotation.objects.select_for_update(of=("self",))
         .select_related("agent__profile", "home_line", "host_line")
         .get(pk=rotation.pk)
     )
@@ -418,7 +424,7 @@ def rotation_sign_off(*, actor: AbstractBaseUser, rotation: Rotation, stage: str
 @transaction.atomic
 def demand_save(*, actor: AbstractBaseUser, shift: ShiftPattern, **fields) -> Demand:
     """Create or change the demand of one shift of a line the actor leads."""
-    shift = ShiftPattern.objects.select_for_update().select_related("line").get(pk=shift.pk)
+    shift = ShiftPattern.objects.select_for_update(of=("self",)).select_related("line").get(pk=shift.pk)
     if not can_lead_line(actor, shift.line):
         raise RotationError(_("You can change the demand only of the lines you lead."), code="not_your_line")
     demand = Demand.objects.filter(shift=shift).first() or Demand(shift=shift)
@@ -439,7 +445,7 @@ def roster_set(*, actor: AbstractBaseUser, line: Line, entries: set[tuple[int, i
     Returns how many entries changed."""
     if not can_lead_line(actor, line):
         raise RotationError(_("You can change the roster only of the lines you lead."), code="not_your_line")
-    Line.objects.select_for_update().get(pk=line.pk)
+    Line.objects.select_for_update(of=("self",)).get(pk=line.pk)
     agents = set(Profile.objects.filter(line=line, user__is_active=True).values_list("user_id", flat=True))
     shifts = set(ShiftPattern.objects.filter(line=line).values_list("pk", flat=True))
     if any(a not in agents or s not in shifts or not 0 <= d <= 6 for a, d, s in entries):
