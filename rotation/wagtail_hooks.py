@@ -7,7 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from trainingsite.dashboard import Panel
@@ -60,10 +63,38 @@ class DemandViewSet(SnippetViewSet):
     list_display = ["shift", "expected_requests", "aht_seconds", "max_occupancy_percent", "shrinkage_percent"]
 
 
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Rotations change only through the services (checks, locks, audit); the admin shows them."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return self.user_has_any_permission(user, actions)
+
+
+class HistoryView(snippet_views.HistoryView):
+    # Wagtail asks for add/change/delete to show a history; here viewing is enough.
+    any_permission_required = ["add", "change", "delete", "view"]
+
+
+register_permission_policy(Rotation, ReadOnlyPolicy(Rotation))
+
+
 class RotationViewSet(SnippetViewSet):
     """Read-only history for staff; team leads plan on the front end, where the checks run."""
 
     model = Rotation
+    copy_view_enabled = False
+    history_view_class = HistoryView
     icon = "redirect"
     menu_label = _("Rotations")
     list_display = ["agent", "host_line", "starts_on", "ends_on", "status"]

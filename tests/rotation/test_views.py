@@ -309,3 +309,19 @@ def test_pages_need_the_team_lead_role(client, crew):
     client.login(username=crew[0].username, password=PASSWORD)
     for name in ("rotation:overview", "rotation:calendar", "rotation:planner", "rotation:staffing"):
         assert client.get(reverse(name)).status_code == 403
+
+
+def test_admin_shows_rotations_read_only(client, planned, db):
+    from tests.factories import person
+
+    admin = person(username="root", roles=[], is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    assert client.get(reverse("wagtailsnippets_rotation_rotation:list")).status_code == 200
+    assert (
+        client.get(reverse("wagtailsnippets_rotation_rotation:inspect", args=[planned.pk])).status_code == 200
+    )
+    assert (
+        client.get(reverse("wagtailsnippets_rotation_rotation:history", args=[planned.pk])).status_code == 200
+    )
+    assert client.get(reverse("wagtailsnippets_rotation_rotation:edit", args=[planned.pk])).status_code == 302
+    assert client.get(reverse("wagtailsnippets_rotation_rotation:add")).status_code == 302
