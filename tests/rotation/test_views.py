@@ -325,3 +325,30 @@ def test_admin_shows_rotations_read_only(client, planned, db):
     )
     assert client.get(reverse("wagtailsnippets_rotation_rotation:edit", args=[planned.pk])).status_code == 302
     assert client.get(reverse("wagtailsnippets_rotation_rotation:add")).status_code == 302
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_overview_and_planner_queries_do_not_grow_with_agents(
+    lead_client, planned, line, other_line, shifts, extra
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import rostered_agents
+
+    rostered_agents(line, shifts["evening"], extra, prefix="x", hire_date=datetime.date(2024, 1, 1))
+    planner_form = {
+        "lines": [line.pk],
+        "host_lines": [other_line.pk],
+        "start": MONDAY.isoformat(),
+        "weeks": 8,
+        "days": 5,
+        "max_away": 2,
+    }
+    with CaptureQueriesContext(connection) as overview:
+        assert lead_client.get(reverse("rotation:overview")).status_code == 200
+    with CaptureQueriesContext(connection) as planner:
+        assert lead_client.post(reverse("rotation:planner"), planner_form).status_code == 200
+    # The same budgets whether the line has 4 or 44 agents.
+    assert len(overview.captured_queries) <= 12
+    assert len(planner.captured_queries) <= 25
