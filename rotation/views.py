@@ -153,7 +153,13 @@ def roster(request: HttpRequest, line_pk: int) -> HttpResponse:
     day_names = dict(RosterEntry._meta.get_field("weekday").choices)
     columns = [(d, p, day_names[d]) for d, p in slots]
     rows = [
-        (agent, [(f"{agent.pk}:{d}:{p.pk}", (agent.pk, d, p.pk) in current) for d, p, _n in columns])
+        (
+            agent,
+            [
+                (f"{agent.pk}:{d}:{p.pk}", (agent.pk, d, p.pk) in current, f"{name} {p.hours_label}")
+                for d, p, name in columns
+            ],
+        )
         for agent in agents
     ]
     totals = [sum(1 for a in agents if (a.pk, d, p.pk) in current) for d, p, _n in columns]
@@ -400,7 +406,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     )
     for r in rotations:
         writer.writerow(
-            [
+            _csv_safe(
                 r.agent.profile.full_name,
                 r.home_line.name,
                 r.host_label,
@@ -411,9 +417,14 @@ def export_csv(request: HttpRequest) -> HttpResponse:
                 r.goals,
                 r.cancel_reason,
                 r.override_reason,
-            ]
+            )
         )
     return response
+
+
+def _csv_safe(*cells: str) -> list[str]:
+    # Free text typed by people must not run as a formula when the file is opened in a spreadsheet.
+    return ["'" + c if c and c[0] in "=+-@\t\r" else c for c in cells]
 
 
 def ical_token(user) -> str:

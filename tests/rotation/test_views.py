@@ -352,3 +352,9 @@ def test_overview_and_planner_queries_do_not_grow_with_agents(
     # The same budgets whether the line has 4 or 44 agents.
     assert len(overview.captured_queries) <= 12
     assert len(planner.captured_queries) <= 25
+
+
+def test_csv_export_neutralises_formulas_in_free_text(lead_client, planned):
+    Rotation.objects.filter(pk=planned.pk).update(goals='=HYPERLINK("http://evil")')
+    text = lead_client.get(reverse("rotation:export_csv")).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
