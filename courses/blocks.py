@@ -7,6 +7,25 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+# Our stylesheet and copy-button script around the block, so the admin preview looks like the lesson.
+PREVIEW_TEMPLATE = "blocks/preview.html"
+
+
+class PreviewFromLibraryMixin:
+    """Image and document blocks preview with the newest file of the library, when there is one."""
+
+    preview_field = ""
+    preview_extra: dict = {}
+
+    @property
+    def is_previewable(self) -> bool:
+        return True
+
+    def get_preview_value(self):
+        model = self.child_blocks[self.preview_field].target_model
+        item = model.objects.order_by("-pk").first()
+        return self.normalize({self.preview_field: item, **self.preview_extra})
+
 
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Heading"), max_length=200)
@@ -18,6 +37,7 @@ class HeadingBlock(blocks.StructBlock):
         icon = "title"
         label = _("Heading")
         template = "blocks/heading.html"
+        preview_template = PREVIEW_TEMPLATE
         description = _("A section title; it also appears in the lesson's contents.")
         preview_value = {"text": "Восстановление доступа без автоматических средств", "level": "h2"}
 
@@ -35,6 +55,7 @@ class CalloutBlock(blocks.StructBlock):
         icon = "warning"
         label = _("Callout")
         template = "blocks/callout.html"
+        preview_template = PREVIEW_TEMPLATE
         description = _("A tip, a warning or a rule the agent must never break.")
         preview_value = {
             "kind": "rule",
@@ -55,6 +76,7 @@ class ResponseTemplateBlock(blocks.StructBlock):
         icon = "openquote"
         label = _("Response template")
         template = "blocks/response_template.html"
+        preview_template = PREVIEW_TEMPLATE
         description = _("A canned answer with placeholders; readers get a copy button.")
         preview_value = {
             "situation": "Клиент поблагодарил и вопросов больше нет",
@@ -80,6 +102,7 @@ class ProcedureBlock(blocks.StructBlock):
         icon = "list-ol"
         label = _("Troubleshooting procedure")
         template = "blocks/procedure.html"
+        preview_template = PREVIEW_TEMPLATE
         description = _("Ordered steps, each with a check and what to do if it fails.")
         preview_value = {
             "title": "Нет связи",
@@ -108,6 +131,7 @@ class KeyPointsBlock(blocks.StructBlock):
         icon = "tick-inverse"
         label = _("Key points")
         template = "blocks/key_points.html"
+        preview_template = PREVIEW_TEMPLATE
         description = _("What the mentor must go over with the newcomer in the joint review.")
         preview_value = {
             "title": "Ключевые моменты",
@@ -115,7 +139,10 @@ class KeyPointsBlock(blocks.StructBlock):
         }
 
 
-class CaptionedImageBlock(blocks.StructBlock):
+class CaptionedImageBlock(PreviewFromLibraryMixin, blocks.StructBlock):
+    preview_field = "image"
+    preview_extra = {"caption": "Личный кабинет: вкладка «Пароль»", "alt": ""}
+
     image = ImageChooserBlock(label=_("Image"))
     caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=300)
     alt = blocks.CharBlock(
@@ -129,10 +156,14 @@ class CaptionedImageBlock(blocks.StructBlock):
         icon = "image"
         label = _("Image")
         template = "blocks/image.html"
+        preview_template = PREVIEW_TEMPLATE
         description = _("A screenshot or diagram with a caption.")
 
 
-class DocumentBlock(blocks.StructBlock):
+class DocumentBlock(PreviewFromLibraryMixin, blocks.StructBlock):
+    preview_field = "document"
+    preview_extra = {"title": "Памятка для первой линии"}
+
     document = DocumentChooserBlock(label=_("Document"))
     title = blocks.CharBlock(label=_("Link text"), required=False, max_length=200)
 
@@ -140,6 +171,7 @@ class DocumentBlock(blocks.StructBlock):
         icon = "doc-full"
         label = _("Document")
         template = "blocks/document.html"
+        preview_template = PREVIEW_TEMPLATE
         description = _("A file to download: an instruction, a form, a price list.")
 
 
@@ -151,7 +183,9 @@ class VideoBlock(blocks.StructBlock):
         icon = "media"
         label = _("Video")
         template = "blocks/video.html"
+        preview_template = PREVIEW_TEMPLATE
         description = _("An embedded video.")
+        preview_value = {"video": "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "caption": "Видеоинструкция"}
 
 
 class CaptionedTableBlock(blocks.StructBlock):
@@ -162,6 +196,7 @@ class CaptionedTableBlock(blocks.StructBlock):
         icon = "table"
         label = _("Table")
         template = "blocks/table.html"
+        preview_template = PREVIEW_TEMPLATE
         description = _("A table, e.g. SLA norms per line.")
         preview_value = {
             "caption": "Нормативы SLA",
@@ -180,6 +215,7 @@ class LessonStreamBlock(blocks.StreamBlock):
         features=["h3", "h4", "bold", "italic", "link", "ol", "ul", "hr", "code"],
         description=_("Paragraphs, lists and links."),
         preview_value="<p>Первая линия принимает почти все обращения.</p>",
+        preview_template=PREVIEW_TEMPLATE,
     )
     heading = HeadingBlock()
     callout = CalloutBlock()

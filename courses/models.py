@@ -10,6 +10,7 @@ from wagtail.models import Page, PageManager, PageQuerySet, Revision
 from wagtail.search import index
 
 from .blocks import LessonStreamBlock
+from .forms import LessonPageForm
 
 
 class TrainingLibraryPage(Page):
@@ -22,6 +23,12 @@ class TrainingLibraryPage(Page):
     subpage_types = ["courses.ProgrammePage"]
     max_count = 1
     page_description = _("The training library: every programme lives under it.")
+    template = "courses/library_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from .context import library_context
+
+        return {**super().get_context(request, *args, **kwargs), **library_context(request, self)}
 
     class Meta:
         verbose_name = _("training library")
@@ -96,6 +103,13 @@ class ProgrammePage(Page):
         "A training programme for a line or group: its lessons in order and its stage rules."
     )
 
+    template = "courses/programme_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from .context import programme_context
+
+        return {**super().get_context(request, *args, **kwargs), **programme_context(request, self)}
+
     class Meta:
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
@@ -109,6 +123,12 @@ class ModulePage(Page):
     parent_page_types = ["courses.ProgrammePage"]
     subpage_types = ["courses.LessonPage"]
     page_description = _("A group of lessons inside a programme.")
+    template = "courses/module_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from .context import module_context
+
+        return {**super().get_context(request, *args, **kwargs), **module_context(request, self)}
 
     class Meta:
         verbose_name = _("module")
@@ -152,8 +172,17 @@ class LessonPage(Page):
         FieldPanel("summary"),
         FieldRowPanel([FieldPanel("required"), FieldPanel("estimated_minutes")]),
         FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("minor_change")],
+            heading=_("This publication"),
+            help_text=_(
+                "Leave unticked when the lesson's meaning changed: everyone who studied it "
+                "will be asked to look at the changes."
+            ),
+        ),
     ]
     settings_panels = [*Page.settings_panels]
+    base_form_class = LessonPageForm
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
@@ -162,6 +191,20 @@ class LessonPage(Page):
     parent_page_types = ["courses.ProgrammePage", "courses.ModulePage"]
     subpage_types: list[str] = []
     page_description = _("A lesson: text, response templates, procedures and the key points for review.")
+    template = "courses/lesson_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from .context import study_context
+
+        return {**super().get_context(request, *args, **kwargs), **study_context(request, self)}
+
+    def contents(self) -> list[tuple[str, str]]:
+        """(anchor, text) of the lesson's section headings, for its table of contents."""
+        return [
+            (f"section-{block.id}", block.value["text"])
+            for block in self.body
+            if block.block_type == "heading" and block.value["level"] == "h2"
+        ]
 
     class Meta:
         verbose_name = _("lesson")

@@ -3,11 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from wagtail import hooks
+from wagtail.models import Page
 
-from .models import LessonPage, LessonProgress, ProgrammePage
+from trainingsite.models import Profile
+
+from .models import LessonPage, LessonProgress, ModulePage, ProgrammePage
+from .permissions import is_hidden
+
+# Other apps widen "assigned programmes" (e.g. mentoring's enrolments) by registering a function
+# `fn(user) -> Q` on ProgrammePage with this hook; the Qs are OR-ed with the line/group rule.
+ASSIGNED_PROGRAMMES_HOOK = "courses_assigned_programmes"
+
+LESSON_LIST_FIELDS = (
+    "id",
+    "path",
+    "depth",
+    "title",
+    "slug",
+    "url_path",
+    "live",
+    "summary",
+    "required",
+    "estimated_minutes",
+    "live_revision_id",
+    "last_substantive_revision_id",
+    "substantive_change_at",
+)
 
 
 def _lessons_under(paths: list[str]) -> QuerySet[LessonPage]:
@@ -22,6 +47,50 @@ def programme_lessons(programme: ProgrammePage) -> QuerySet[LessonPage]:
     return LessonPage.objects.live().descendant_of(programme).order_by("path")
 
 
+def programmes_for(user) -> QuerySet[ProgrammePage]:
+    """The live programmes assigned to `user`: those of their line (and of their group, when the
+    programme names one), plus whatever other apps add through ASSIGNED_PROGRAMMES_HOOK."""
+    condition = Q(pk__in=[])
+    profile = Profile.objects.filter(user=user).only("line_id", "group_id").first() if user.pk else None
+    if profile is not None and profile.line_id is not None:
+        condition |= Q(line_id=profile.line_id) & (Q(group__isnull=True) | Q(group_id=profile.group_id))
+    for fn in hooks.get_hooks(ASSIGNED_PROGRAMMES_HOOK):
+        extra = fn(user)
+        if extra is not None:
+            condition |= extra
+    return ProgrammePage.objects.live().filter(condition).order_by("path")
+
+
+def is_changed_since(*, lesson: LessonPage, progress: LessonProgress) -> bool:
+    if lesson.last_substantive_revision_id is None:
+        return False
+    if progress.revision_id is None:
+        return lesson.substantive_change_at is not None and lesson.substantive_change_at > progress.studied_at
+    return progress.revision_id < lesson.last_substantive_revision_id
+
+
+@dataclass(frozen=True)
+class LessonStatus:
+    """One lesson as one learner sees it."""
+
+    lesson: LessonPage
+    progress: LessonProgress | None
+
+    @property
+    def studied(self) -> bool:
+        return self.progress is not None
+
+    @property
+    def changed(self) -> bool:
+        return self.progress is not None and is_changed_since(lesson=self.lesson, progress=self.progress)
+
+    @property
+    def state(self) -> str:
+        if self.progress is None:
+            return "new"
+        return "changed" if self.changed else "studied"
+
+
 @dataclass(frozen=True)
 class ProgrammeProgress:
     programme: ProgrammePage
@@ -30,6 +99,11 @@ class ProgrammeProgress:
     required_total: int
     required_studied: int
     next_lesson: LessonPage | None
+    # Where the learner left off: the first lesson not yet studied after the last one they studied.
+    continue_lesson: LessonPage | None = None
+    outstanding_required: tuple[LessonPage, ...] = ()
+    changed: tuple[LessonStatus, ...] = ()
+    lessons: tuple[LessonStatus, ...] = field(default=(), repr=False)
 
     @property
     def percent(self) -> int:
@@ -40,43 +114,135 @@ class ProgrammeProgress:
         return self.required_studied >= self.required_total
 
 
-def programmes_progress(*, user, programmes: Iterable[ProgrammePage]) -> list[ProgrammeProgress]:
-    """Progress in each programme, in two queries whatever the number of programmes and lessons."""
+def _progress_by_lesson(user, lesson_ids: list[int]) -> dict[int, LessonProgress]:
+    if not lesson_ids or not user.pk:
+        return {}
+    return {
+        p.lesson_id: p
+        for p in LessonProgress.objects.filter(user=user, lesson_id__in=lesson_ids).only(
+            "pk", "user_id", "lesson_id", "revision_id", "studied_at"
+        )
+    }
+
+
+def programmes_progress(
+    *, user, programmes: Iterable[ProgrammePage], hidden: Iterable[str] = ()
+) -> list[ProgrammeProgress]:
+    """Progress in each programme, in two queries whatever the number of programmes and lessons.
+    `hidden` are tree paths the reader may not see (view restrictions); their lessons do not count."""
     programmes = list(programmes)
     if not programmes:
         return []
-    lessons = list(
-        _lessons_under([p.path for p in programmes])
+    hidden = tuple(hidden)
+    lessons = [
+        lesson
+        for lesson in _lessons_under([p.path for p in programmes])
         .live()
         .order_by("path")
-        .only("pk", "path", "title", "slug", "url_path", "required", "depth", "estimated_minutes")
+        .only(*LESSON_LIST_FIELDS)
+        if not is_hidden(lesson.path, hidden)
+    ]
+    progress = _progress_by_lesson(user, [lesson.pk for lesson in lessons])
+    return [_programme_progress(programme, lessons, progress) for programme in programmes]
+
+
+def _programme_progress(
+    programme: ProgrammePage, lessons: list[LessonPage], progress: dict[int, LessonProgress]
+) -> ProgrammeProgress:
+    own = [
+        LessonStatus(lesson, progress.get(lesson.pk))
+        for lesson in lessons
+        if lesson.path.startswith(programme.path)
+    ]
+    required = [s for s in own if s.lesson.required]
+    outstanding = tuple(s.lesson for s in required if not s.studied)
+    next_lesson = outstanding[0] if outstanding else next((s.lesson for s in own if not s.studied), None)
+    studied_positions = [i for i, s in enumerate(own) if s.studied]
+    continue_lesson = None
+    if studied_positions:
+        latest = max(studied_positions, key=lambda i: own[i].progress.studied_at)
+        continue_lesson = next((s.lesson for s in own[latest + 1 :] if not s.studied), None)
+    return ProgrammeProgress(
+        programme=programme,
+        total=len(own),
+        studied=len(studied_positions),
+        required_total=len(required),
+        required_studied=len(required) - len(outstanding),
+        next_lesson=next_lesson,
+        continue_lesson=continue_lesson or next_lesson,
+        outstanding_required=outstanding,
+        changed=tuple(s for s in own if s.changed),
+        lessons=tuple(own),
     )
-    studied = set(
-        LessonProgress.objects.filter(user=user, lesson__in=[lesson.pk for lesson in lessons]).values_list(
-            "lesson_id", flat=True
-        )
-    )
-    result = []
-    for programme in programmes:
-        own = [lesson for lesson in lessons if lesson.path.startswith(programme.path)]
-        required = [lesson for lesson in own if lesson.required]
-        next_lesson = next((lesson for lesson in own if lesson.pk not in studied and lesson.required), None)
-        next_lesson = next_lesson or next((lesson for lesson in own if lesson.pk not in studied), None)
-        result.append(
-            ProgrammeProgress(
-                programme=programme,
-                total=len(own),
-                studied=sum(1 for lesson in own if lesson.pk in studied),
-                required_total=len(required),
-                required_studied=sum(1 for lesson in required if lesson.pk in studied),
-                next_lesson=next_lesson,
-            )
-        )
-    return result
 
 
 def is_study_complete(*, user, programme: ProgrammePage) -> bool:
     return programmes_progress(user=user, programmes=[programme])[0].study_complete
+
+
+@dataclass(frozen=True)
+class OutlineSection:
+    module: ModulePage | None
+    lessons: list[LessonStatus]
+
+
+def programme_outline(
+    *, user, programme: ProgrammePage, hidden: Iterable[str] = ()
+) -> tuple[ProgrammeProgress, list[OutlineSection]]:
+    """The programme page: its lessons grouped by module (lessons directly under the programme
+    first), each with the reader's status. Three queries whatever the number of lessons."""
+    hidden = tuple(hidden)
+    [progress] = programmes_progress(user=user, programmes=[programme], hidden=hidden)
+    modules = {
+        module.path: module
+        for module in ModulePage.objects.live()
+        .child_of(programme)
+        .order_by("path")
+        .only("pk", "path", "depth", "title", "slug", "url_path", "intro")
+        if not is_hidden(module.path, hidden)
+    }
+    sections: dict[str | None, OutlineSection] = {None: OutlineSection(module=None, lessons=[])}
+    for path, module in modules.items():
+        sections[path] = OutlineSection(module=module, lessons=[])
+    for status in progress.lessons:
+        parent = status.lesson.path[: -Page.steplen]
+        section = sections.get(parent if parent != programme.path else None)
+        if section is not None:
+            section.lessons.append(status)
+    return progress, [s for s in sections.values() if s.lessons or s.module is not None]
+
+
+def lesson_status(*, user, lesson: LessonPage) -> LessonStatus:
+    progress = None
+    if user.is_authenticated:
+        progress = LessonProgress.objects.filter(user=user, lesson=lesson).first()
+    return LessonStatus(lesson, progress)
+
+
+def changed_lessons_for(user) -> QuerySet[LessonProgress]:
+    """Every lesson `user` studied that changed substantively since, whatever programme it is in
+    (self-study counts), in one query."""
+    return (
+        LessonProgress.objects.filter(user=user, lesson__live=True)
+        .filter(
+            Q(revision__isnull=False, lesson__last_substantive_revision_id__gt=F("revision_id"))
+            | Q(
+                revision__isnull=True,
+                lesson__last_substantive_revision__isnull=False,
+                lesson__substantive_change_at__gt=F("studied_at"),
+            )
+        )
+        .select_related("lesson")
+        .only(
+            "pk",
+            "user_id",
+            "lesson_id",
+            "revision_id",
+            "studied_at",
+            *(f"lesson__{f}" for f in LESSON_LIST_FIELDS),
+        )
+        .order_by("-lesson__substantive_change_at")
+    )
 
 
 @dataclass(frozen=True)
@@ -122,10 +288,7 @@ def lessons_changed_since_studied(*, user, line, include_never_studied: bool = T
     (and, unless told otherwise, those they never studied). Rotation refreshers are built from this."""
     paths = list(ProgrammePage.objects.live().for_line(line).values_list("path", flat=True))
     lessons = list(_lessons_under(paths).live().order_by("path")) if paths else []
-    progress = {
-        p.lesson_id: p
-        for p in LessonProgress.objects.filter(user=user, lesson__in=[lesson.pk for lesson in lessons])
-    }
+    progress = _progress_by_lesson(user, [lesson.pk for lesson in lessons])
     result = []
     for lesson in lessons:
         record = progress.get(lesson.pk)
@@ -137,9 +300,9 @@ def lessons_changed_since_studied(*, user, line, include_never_studied: bool = T
     return result
 
 
-def is_changed_since(*, lesson: LessonPage, progress: LessonProgress) -> bool:
-    if lesson.last_substantive_revision_id is None:
-        return False
-    if progress.revision_id is None:
-        return lesson.substantive_change_at is not None and lesson.substantive_change_at > progress.studied_at
-    return progress.revision_id < lesson.last_substantive_revision_id
+def readable_pages(queryset: QuerySet, *, hidden: Iterable[str]) -> QuerySet:
+    """Live pages of `queryset` outside the `hidden` subtrees."""
+    queryset = queryset.live()
+    for path in hidden:
+        queryset = queryset.exclude(path__startswith=path)
+    return queryset

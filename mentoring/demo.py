@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from courses.models import LessonPage, LessonProgress, ProgrammePage
+from courses.selectors import is_study_complete
 from trainingsite.roles import Role
 
 from . import selectors, services
@@ -72,7 +73,7 @@ class Scenario:
     sent_back: bool = False  # a sign-off request of the joint review was sent back once
     withdrawn: bool = False  # a team lead withdrew the observation sign-off
     request_pending: bool = True  # the current stage has an open sign-off request when it can
-    ready: bool = False  # supervised work is complete and waits for the mentor's sign-off
+    ready: bool = False  # the current stage's work is complete and waits for the mentor's sign-off
 
 
 def _users(usernames) -> dict[str, object]:
@@ -100,17 +101,32 @@ def _scenarios() -> list[Scenario]:
     first_mentors = _crowd("first", newcomers=False)
     web_newcomers = _crowd("second", newcomers=True, group="web")
     web_mentors = _crowd("second", newcomers=False, group="web")
+    # People still studying are the ones to show in the study stage; the others go further.
+    programme = ProgrammePage.objects.live().filter(slug="first-line-basics").first()
+    if programme is not None:
+        done = {
+            u.username
+            for u in User.objects.filter(username__in=first_newcomers)
+            if is_study_complete(user=u, programme=programme)
+        }
+        first_newcomers.sort(key=lambda username: username in done)
     plan = [
         # The demo accounts: mid-path with their mentors.
         Scenario("newcomer", "mentor", "lead", "first-line-basics", Stage.OBSERVATION, 24, sent_back=True),
-        Scenario("newcomer2", "mentor2", "lead2", "second-line-access", Stage.JOINT_REVIEW, 9),
+        # newcomer2 is still on the lessons (the courses demo has them part-way through).
+        Scenario("newcomer2", "mentor2", "lead2", "second-line-access", Stage.STUDY, 5),
     ]
+    # mentor2's other mentee waits for the joint review's sign-off.
+    for username in _crowd("second", newcomers=True, group="access")[:1]:
+        plan.append(
+            Scenario(username, "mentor2", "lead2", "second-line-access", Stage.JOINT_REVIEW, 12, ready=True)
+        )
     # The first line's crowd: every stage, spread over the mentors within their capacity.
     stages = [
         (Stage.STUDY, 3, {}),
+        (Stage.STUDY, 45, {"request_pending": False}),  # stuck: a month and a half on the lessons
         (Stage.JOINT_REVIEW, 8, {}),
         (Stage.SUPERVISED, 30, {"ready": True}),
-        (Stage.STUDY, 45, {"request_pending": False}),  # stuck: a month and a half on the lessons
         (Stage.OBSERVATION, 35, {"withdrawn": True}),
         (Stage.CERTIFICATION, 40, {}),
         (Stage.JOINT_REVIEW, 20, {"sent_back": True, "request_pending": False}),
@@ -118,7 +134,9 @@ def _scenarios() -> list[Scenario]:
         (Stage.CERTIFICATION, 50, {}),
         (Stage.OBSERVATION, 17, {}),
     ]
-    mentors = ["mentor", "mentor", "mentor", *[m for m in first_mentors for _ in range(2)]]
+    # "mentor" (capacity 4) takes three of them besides the demo newcomer; the others two each.
+    others = [m for m in first_mentors for _ in range(2)]
+    mentors = ["mentor", *others[:1], "mentor", "mentor", *others[1:]]
     for username, mentor, (stage, days, extra) in zip(first_newcomers, mentors, stages, strict=False):
         plan.append(Scenario(username, mentor, "lead", "first-line-basics", stage, days, **extra))
     for username, mentor in zip(web_newcomers, web_mentors, strict=False):
@@ -148,7 +166,8 @@ def load(*, stdout, today: datetime.date | None = None) -> list[tuple[str, str, 
             continue
         if Enrolment.objects.filter(learner=learner, programme=programme).exists():
             continue
-        _play(scenario, learner=learner, mentor=mentor, lead=lead, programme=programme)
+        with services.emails_muted():
+            _play(scenario, learner=learner, mentor=mentor, lead=lead, programme=programme)
         created += 1
     missing = {"first-line-basics", "second-line-access", "second-line-web"} - set(programmes)
     stdout.write(
@@ -197,6 +216,8 @@ def _study(
     programme = enrolment.programme
     lessons = list(LessonPage.objects.live().descendant_of(programme).filter(required=True).order_by("path"))
     count = len(lessons) if complete else len(lessons) // 2
+    if not complete and LessonProgress.objects.filter(user=learner, lesson__in=lessons).exists():
+        count = 0  # already part-way (the courses demo): leave their study as it is
     for i, lesson in enumerate(lessons[:count]):
         when = clock.now + datetime.timedelta(days=step * (i + 1) / (count + 1))
         LessonProgress.objects.get_or_create(
@@ -244,7 +265,9 @@ def _joint_review(
                 services.review_question_answer(
                     actor=mentor, question=record, answer=answer or "Когда нужны права или знания группы."
                 )
-    ticked = points if complete or scenario.sent_back else points[: max(1, len(points) // 2)]
+    ticked = (
+        points if complete or scenario.sent_back or scenario.ready else points[: max(1, len(points) // 2)]
+    )
     for i, point in enumerate(ticked):
         clock.advance(hours=1)
         with clock.frozen():

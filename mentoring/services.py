@@ -7,8 +7,10 @@ The database constraints in models.py back the same rules up.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
@@ -95,8 +97,21 @@ def _require_current(enrolment: Enrolment, stage: Stage, message: str) -> None:
         raise MentoringError(message, code="wrong_stage")
 
 
+# Set while demo data or an import replays history, so that nobody is emailed about the past.
+_emails_muted: ContextVar[bool] = ContextVar("mentoring_emails_muted", default=False)
+
+
+@contextlib.contextmanager
+def emails_muted() -> Iterator[None]:
+    token = _emails_muted.set(True)
+    try:
+        yield
+    finally:
+        _emails_muted.reset(token)
+
+
 def _email(*, to, subject: str, template: str, context: dict) -> None:
-    if not to or not to.email:
+    if not to or not to.email or _emails_muted.get():
         return
     body = render_to_string(template, context)
     transaction.on_commit(

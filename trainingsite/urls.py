@@ -25,6 +25,7 @@ urlpatterns = [
     path("dashboard/mentor/", views.mentor_dashboard, name="mentor_dashboard"),
     path("dashboard/lead/", views.lead_dashboard, name="lead_dashboard"),
     path("people/", include(people_patterns)),
+    path("study/", include("courses.urls")),
     path("training/", include("mentoring.urls")),
     path("rotation/", include("rotation.urls")),
     path(

@@ -1,3 +1,4 @@
+from .courses import body, library, make_lesson, make_module, make_programme, publish_change
 from .organisation import (
     PASSWORD,
     LineFactory,
@@ -14,8 +15,14 @@ __all__ = [
     "ProfileFactory",
     "SupportGroupFactory",
     "UserFactory",
+    "body",
     "demand_for_minimum",
+    "library",
+    "make_lesson",
+    "make_module",
+    "make_programme",
     "person",
+    "publish_change",
     "rostered_agents",
     "shift_patterns",
 ]
