@@ -17,7 +17,7 @@ from trainingsite.roles import Role
 
 from . import services
 from .models import DayKind, Demand, Holiday, RosterEntry, Rotation, ShiftPattern
-from .selectors import monday_of
+from .selectors import host_mentors, mentor_loads, monday_of
 
 User = get_user_model()
 
@@ -87,6 +87,23 @@ def _roster(line: Line, code: str, patterns) -> int:
             new.append(RosterEntry(agent=agent, weekday=5 + i % 3, shift=weekend))
     RosterEntry.objects.bulk_create(new)
     return len(new)
+
+
+def _freest_mentor(line: Line, group: SupportGroup | None, first: datetime.date):
+    """The host mentor with the most free places that week (fewest rotation guests on a tie, so
+    mentoring's own count of refreshers stays low too)."""
+    mentors = list(host_mentors(line=line, group=group))
+    if not mentors:
+        return None
+    loads = mentor_loads(
+        mentor_ids=[m.pk for m in mentors], start=first, end=first + datetime.timedelta(days=4)
+    )
+    guests = {
+        m.pk: Rotation.objects.active().filter(host_mentor=m, status__in=["planned", "in_progress"]).count()
+        for m in mentors
+    }
+    best = max(mentors, key=lambda m: (loads[m.pk].free - guests[m.pk], -guests[m.pk]))
+    return best if loads[best.pk].free > 0 else None
 
 
 def load(*, stdout, today: datetime.date | None = None) -> list[tuple[str, str, str]]:
@@ -166,14 +183,13 @@ def load(*, stdout, today: datetime.date | None = None) -> list[tuple[str, str, 
 
     # Current and planned rotations go through the service, so the demo obeys every check.
     planned = [
-        (lead2, seasoned("second", "mobile"), lines["first"], None, mentor, monday, True),
-        (lead2, mentor2, lines["first"], None, mentor, monday + datetime.timedelta(weeks=2), False),
+        (lead2, seasoned("second", "mobile"), lines["first"], None, monday, True),
+        (lead2, mentor2, lines["first"], None, monday + datetime.timedelta(weeks=2), False),
         (
             lead,
             seasoned("first", None, skip=1),
             lines["second"],
             groups["access"],
-            mentor2,
             monday + datetime.timedelta(weeks=1),
             False,
         ),
@@ -181,14 +197,17 @@ def load(*, stdout, today: datetime.date | None = None) -> list[tuple[str, str, 
             lead,
             seasoned("first", None, skip=2),
             lines["second"],
-            groups["access"],
-            mentor2,
+            groups["web"],
             monday + datetime.timedelta(weeks=3),
             False,
         ),
     ]
-    for actor, agent, host_line, host_group, host_mentor, first, start_now in planned:
+    for actor, agent, host_line, host_group, first, start_now in planned:
         if agent is None or Rotation.objects.filter(agent=agent, starts_on=first).exists():
+            continue
+        host_mentor = _freest_mentor(host_line, host_group, first)
+        if host_mentor is None:
+            stdout.write(f"Rotation: no host mentor with a free place on {host_line}; demo rotation skipped.")
             continue
         try:
             rotation = services.rotation_create(
