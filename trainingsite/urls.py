@@ -28,6 +28,7 @@ urlpatterns = [
     path("study/", include("courses.urls")),
     path("training/", include("mentoring.urls")),
     path("", include("certification.urls")),
+    path("rotation/", include("rotation.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

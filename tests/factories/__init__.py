@@ -8,6 +8,7 @@ from .organisation import (
     UserFactory,
     person,
 )
+from .rotation import demand_for_minimum, rostered_agents, shift_patterns
 
 __all__ = [
     "PASSWORD",
@@ -17,10 +18,13 @@ __all__ = [
     "SupportGroupFactory",
     "UserFactory",
     "body",
+    "demand_for_minimum",
     "library",
     "make_lesson",
     "make_module",
     "make_programme",
     "person",
     "publish_change",
+    "rostered_agents",
+    "shift_patterns",
 ]

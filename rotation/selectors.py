@@ -1,0 +1,321 @@
+"""Reads for rotation: shifts by date, coverage per shift, who is due, mentor load."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Max, Q, QuerySet
+
+from trainingsite.models import Line, Profile
+from trainingsite.roles import Role
+
+from . import conf
+from .bridge import mentee_load
+from .models import DayKind, Demand, Holiday, RosterEntry, Rotation, ShiftPattern
+
+User = get_user_model()
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def daterange(start: datetime.date, end: datetime.date) -> Iterable[datetime.date]:
+    day = start
+    while day <= end:
+        yield day
+        day += ONE_DAY
+
+
+def monday_of(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def holidays_between(start: datetime.date, end: datetime.date) -> dict[datetime.date, str]:
+    return dict(Holiday.objects.filter(date__range=(start, end)).values_list("date", "name"))
+
+
+def day_kind(day: datetime.date, holidays: dict[datetime.date, str] | set[datetime.date]) -> str:
+    return DayKind.DAY_OFF if day.weekday() >= 5 or day in holidays else DayKind.WEEKDAY
+
+
+@dataclass(frozen=True)
+class ShiftCoverage:
+    date: datetime.date
+    shift: ShiftPattern
+    rostered: int
+    away: int
+    minimum: int
+    is_holiday: bool = False
+
+    @property
+    def present(self) -> int:
+        return self.rostered - self.away
+
+    @property
+    def spare(self) -> int:
+        return self.present - self.minimum
+
+    @property
+    def level(self) -> str:
+        """green above the minimum, amber at it, red below; none when the shift has no minimum."""
+        if self.minimum == 0:
+            return "none"
+        if self.spare > 0:
+            return "ok"
+        return "warn" if self.spare == 0 else "bad"
+
+
+@dataclass
+class LineShifts:
+    """A line's shifts, minimums and weekly roster, loaded once and evaluated for any dates."""
+
+    line: Line
+    patterns: dict[str, list[ShiftPattern]]
+    minimums: dict[int, int]
+    # (weekday, shift id) -> agent ids; weekday -> agents rostered on any shift that day
+    roster: dict[tuple[int, int], set[int]]
+    roster_by_weekday: dict[int, set[int]]
+
+    def shifts_on(self, day: datetime.date, holidays) -> list[ShiftPattern]:
+        return self.patterns.get(day_kind(day, holidays), [])
+
+    def rostered_on(self, day: datetime.date, shift: ShiftPattern, holidays) -> set[int]:
+        if shift.day_kind == DayKind.DAY_OFF and day.weekday() < 5:
+            # A weekday holiday: whoever was rostered that weekday covers the holiday shift.
+            return self.roster_by_weekday.get(day.weekday(), set())
+        return self.roster.get((day.weekday(), shift.pk), set())
+
+
+def line_shifts(line: Line) -> LineShifts:
+    patterns: dict[str, list[ShiftPattern]] = defaultdict(list)
+    minimums: dict[int, int] = {}
+    for pattern in (
+        ShiftPattern.objects.filter(line=line).select_related("line", "demand").order_by("starts_at")
+    ):
+        patterns[pattern.day_kind].append(pattern)
+        try:
+            result = pattern.demand.compute()
+        except Demand.DoesNotExist:
+            result = None
+        minimums[pattern.pk] = result.rostered if result else 0
+    roster: dict[tuple[int, int], set[int]] = defaultdict(set)
+    by_weekday: dict[int, set[int]] = defaultdict(set)
+    entries = RosterEntry.objects.filter(
+        shift__line=line, agent__profile__line=line, agent__is_active=True
+    ).values_list("agent_id", "weekday", "shift_id")
+    for agent_id, weekday, shift_id in entries:
+        roster[(weekday, shift_id)].add(agent_id)
+        by_weekday[weekday].add(agent_id)
+    return LineShifts(line, dict(patterns), minimums, dict(roster), dict(by_weekday))
+
+
+def away_by_day(
+    *,
+    line: Line,
+    start: datetime.date,
+    end: datetime.date,
+    exclude_rotation_id: int | None = None,
+    extra: Iterable[tuple[int, datetime.date, datetime.date]] = (),
+) -> dict[datetime.date, set[int]]:
+    """Agents of `line` away on rotation each day, plus `extra` (agent, first day, last day)."""
+    rotations = Rotation.objects.active().filter(home_line=line).overlapping(start, end)
+    if exclude_rotation_id:
+        rotations = rotations.exclude(pk=exclude_rotation_id)
+    spans = list(rotations.values_list("agent_id", "starts_on", "ends_on")) + list(extra)
+    away: dict[datetime.date, set[int]] = defaultdict(set)
+    for agent_id, first, last in spans:
+        for day in daterange(max(first, start), min(last, end)):
+            away[day].add(agent_id)
+    return away
+
+
+def coverage(
+    *,
+    line: Line,
+    start: datetime.date,
+    end: datetime.date,
+    exclude_rotation_id: int | None = None,
+    extra: Iterable[tuple[int, datetime.date, datetime.date]] = (),
+    shifts: LineShifts | None = None,
+) -> list[ShiftCoverage]:
+    """Every shift of `line` from `start` to `end`: rostered, away, and the Erlang C minimum."""
+    shifts = shifts or line_shifts(line)
+    holidays = holidays_between(start, end)
+    away = away_by_day(line=line, start=start, end=end, exclude_rotation_id=exclude_rotation_id, extra=extra)
+    result = []
+    for day in daterange(start, end):
+        for pattern in shifts.shifts_on(day, holidays):
+            on_shift = shifts.rostered_on(day, pattern, holidays)
+            result.append(
+                ShiftCoverage(
+                    date=day,
+                    shift=pattern,
+                    rostered=len(on_shift),
+                    away=len(on_shift & away.get(day, set())),
+                    minimum=shifts.minimums.get(pattern.pk, 0),
+                    is_holiday=day in holidays,
+                )
+            )
+    return result
+
+
+def mentor_guest_load(
+    *,
+    mentor_ids: Iterable[int],
+    start: datetime.date,
+    end: datetime.date,
+    exclude_rotation_id: int | None = None,
+) -> dict[int, int]:
+    """Rotation guests each host mentor has during [start, end] (most on any one day)."""
+    rotations = Rotation.objects.active().filter(host_mentor_id__in=list(mentor_ids)).overlapping(start, end)
+    if exclude_rotation_id:
+        rotations = rotations.exclude(pk=exclude_rotation_id)
+    per_day: dict[int, dict[datetime.date, int]] = defaultdict(lambda: defaultdict(int))
+    for mentor_id, first, last in rotations.values_list("host_mentor_id", "starts_on", "ends_on"):
+        for day in daterange(max(first, start), min(last, end)):
+            per_day[mentor_id][day] += 1
+    return {mentor_id: max(days.values()) for mentor_id, days in per_day.items()}
+
+
+@dataclass(frozen=True)
+class MentorLoad:
+    mentor_id: int
+    capacity: int
+    mentees: int
+    guests: int
+
+    @property
+    def free(self) -> int:
+        return self.capacity - self.mentees - self.guests
+
+
+def mentor_loads(
+    *,
+    mentor_ids: Iterable[int],
+    start: datetime.date,
+    end: datetime.date,
+    exclude_rotation_id: int | None = None,
+) -> dict[int, MentorLoad]:
+    ids = list(mentor_ids)
+    capacity = dict(Profile.objects.filter(user_id__in=ids).values_list("user_id", "mentor_capacity"))
+    mentees = mentee_load(ids)
+    guests = mentor_guest_load(mentor_ids=ids, start=start, end=end, exclude_rotation_id=exclude_rotation_id)
+    return {i: MentorLoad(i, capacity.get(i, 0), mentees.get(i, 0), guests.get(i, 0)) for i in ids}
+
+
+def host_mentors(*, line: Line, group=None) -> QuerySet:
+    """Active mentors who can host guests on `line` (and `group`, when given)."""
+    qs = User.objects.filter(
+        is_active=True, groups__name=Role.MENTOR.value, profile__line=line
+    ).select_related("profile")
+    if group is not None:
+        qs = qs.filter(profile__group=group)
+    return qs.order_by("last_name", "first_name")
+
+
+@dataclass(frozen=True)
+class AgentDue:
+    profile: Profile
+    since: datetime.date | None
+    eligible_on: datetime.date | None
+    last_rotation_end: datetime.date | None
+    next_rotation: Rotation | None
+    today: datetime.date
+
+    @property
+    def never_rotated(self) -> bool:
+        return self.last_rotation_end is None
+
+    @property
+    def status(self) -> str:
+        if self.next_rotation is not None:
+            return "planned"
+        if self.eligible_on is None:
+            return "unknown"
+        if self.eligible_on > self.today:
+            return "not_yet"
+        if (self.today - self.eligible_on).days > conf.overdue_after_days():
+            return "overdue"
+        return "due"
+
+    @property
+    def days_overdue(self) -> int:
+        if self.eligible_on is None or self.eligible_on > self.today:
+            return 0
+        return (self.today - self.eligible_on).days
+
+
+def eligible_from(
+    *, line_joined_on: datetime.date | None, last_rotation_end: datetime.date | None
+) -> datetime.date | None:
+    since = (
+        max(d for d in (line_joined_on, last_rotation_end) if d)
+        if (line_joined_on or last_rotation_end)
+        else None
+    )
+    if since is None:
+        return None
+    return since + datetime.timedelta(days=conf.eligible_after_days())
+
+
+def agents_due(*, lines, today: datetime.date) -> list[AgentDue]:
+    """Every active agent of `lines` with when they become eligible, in three queries."""
+    profiles = list(
+        Profile.objects.filter(line__in=lines, user__is_active=True, user__groups__name=Role.AGENT.value)
+        .select_related("user", "line", "group")
+        .distinct()
+    )
+    ids = [p.user_id for p in profiles]
+    last_end = dict(
+        Rotation.objects.filter(
+            agent_id__in=ids, status__in=[Rotation.Status.DONE, Rotation.Status.IN_PROGRESS]
+        )
+        .values("agent_id")
+        .annotate(last=Max("ends_on"))
+        .values_list("agent_id", "last")
+    )
+    upcoming: dict[int, Rotation] = {}
+    for rotation in (
+        Rotation.objects.filter(
+            agent_id__in=ids, status__in=[Rotation.Status.PLANNED, Rotation.Status.IN_PROGRESS]
+        )
+        .filter(ends_on__gte=today)
+        .select_related("host_line", "host_group")
+        .order_by("starts_on")
+    ):
+        upcoming.setdefault(rotation.agent_id, rotation)
+    result = []
+    for profile in profiles:
+        last = last_end.get(profile.user_id)
+        since = (
+            max(d for d in (profile.line_joined_on or profile.hire_date, last) if d)
+            if (profile.line_joined_on or profile.hire_date or last)
+            else None
+        )
+        result.append(
+            AgentDue(
+                profile=profile,
+                since=since,
+                eligible_on=eligible_from(
+                    line_joined_on=profile.line_joined_on or profile.hire_date, last_rotation_end=last
+                ),
+                last_rotation_end=last,
+                next_rotation=upcoming.get(profile.user_id),
+                today=today,
+            )
+        )
+    order = {"overdue": 0, "due": 1, "planned": 2, "not_yet": 3, "unknown": 4}
+    result.sort(key=lambda a: (order[a.status], a.eligible_on or datetime.date.max, a.profile.full_name))
+    return result
+
+
+def rotations_for_lead(*, lines) -> QuerySet[Rotation]:
+    return (
+        Rotation.objects.filter(Q(home_line__in=lines) | Q(host_line__in=lines))
+        .select_related(
+            "agent__profile", "home_line", "host_line", "host_group__line", "host_mentor__profile"
+        )
+        .distinct()
+    )
