@@ -14,7 +14,7 @@ from trainingsite.roles import Role
 
 LESSON_PAGE_BUDGET = 20
 PROGRAMME_PAGE_BUDGET = 20
-DASHBOARD_BUDGET = 16
+DASHBOARD_BUDGET = 20  # the whole learner dashboard: study, path, quizzes and rotation panels
 
 
 def add_lessons(parent, count: int) -> list[LessonPage]:

@@ -1,5 +1,5 @@
-from .courses import body, library, make_lesson, make_module, make_programme, publish_change
 from .certification import CategoryFactory
+from .courses import body, library, make_lesson, make_module, make_programme, publish_change
 from .organisation import (
     PASSWORD,
     LineFactory,
