@@ -256,3 +256,13 @@ def dashboard_panels(request, role) -> list[Panel]:
             )
         )
     return panels
+
+
+@hooks.register("training_nav_items")
+def nav_items(request, roles) -> list[tuple[str, str]]:
+    items = []
+    if Role.AGENT.value in roles:
+        items.append((reverse("certification:my_quizzes"), _("Quizzes")))
+    if Role.TEAM_LEAD.value in roles:
+        items.append((reverse("certification:lead_certificates"), _("Certificates")))
+    return items

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -154,3 +155,13 @@ def mentoring_panels(request: HttpRequest, role: Role) -> list[Panel]:
             )
         ]
     return []
+
+
+@hooks.register("training_nav_items")
+def nav_items(request: HttpRequest, roles) -> list[tuple[str, str]]:
+    items = []
+    if Role.AGENT.value in roles:
+        items.append((reverse("mentoring:my_path"), _("My path")))
+    if Role.TEAM_LEAD.value in roles:
+        items.append((reverse("mentoring:lead_list"), _("Training")))
+    return items

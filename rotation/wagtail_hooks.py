@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -174,4 +175,11 @@ def rotation_panels(request: HttpRequest, role: Role) -> list[Panel]:
         if rotation is None:
             return []
         return [Panel("rotation/panels/agent.html", {"rotation": rotation}, order=60)]
+    return []
+
+
+@hooks.register("training_nav_items")
+def nav_items(request: HttpRequest, roles) -> list[tuple[str, str]]:
+    if Role.TEAM_LEAD.value in roles:
+        return [(reverse("rotation:overview"), _("Rotation"))]
     return []
