@@ -11,7 +11,7 @@ from tests.certification.helpers import all_answers, as_querydict
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="Row-lock races need PostgreSQL (set DATABASE_URL=postgres://...); SQLite serialises writes.",
