@@ -120,7 +120,7 @@ def _chunk(rng: random.Random, chunk: list, number: int, bank: dict, now: dateti
         started = now - datetime.timedelta(
             days=rng.randint(1, 100) + 110 * (3 - number), minutes=rng.randint(0, 1440)
         )
-        skill = 0.35 + 0.6 * rng.random()  # chance of a right answer
+        skill = 0.3 + 0.55 * rng.random()  # chance of a right answer: about one in four passes
         items, score, max_score = [], Decimal(0), Decimal(0)
         for position, (question, frozen) in enumerate(rng.sample(bank[category_id], DRAWN), start=1):
             snapshot = copy.deepcopy(frozen)

@@ -17,14 +17,15 @@ def build(*, newcomers: list, mentors: list, leads: list, programmes: list, stdo
     mentors_of: dict[int, list] = defaultdict(list)
     for mentor in mentors:
         mentors_of[mentor.profile.line_id].append(mentor)
-    programmes_of: dict[int, list] = defaultdict(list)
+    # A newcomer's programme: their group's if it has one, else their line's general one.
+    programmes_of: dict[tuple, list] = defaultdict(list)
     for programme in programmes:
-        if programme.group_id is None:
-            programmes_of[programme.line_id].append(programme)
+        programmes_of[(programme.line_id, programme.group_id)].append(programme)
     made = skipped = 0
     for n, learner in enumerate(newcomers):
         line_id = learner.profile.line_id
-        candidates, own = mentors_of.get(line_id), programmes_of.get(line_id)
+        candidates = mentors_of.get(line_id)
+        own = programmes_of.get((line_id, learner.profile.group_id)) or programmes_of.get((line_id, None))
         if not candidates or not own or line_id not in lead_of:
             skipped += 1
             continue
