@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 
 from django.utils.text import Truncator
 
+# Each row: its label on a line of its own (long quiz titles stay readable and distinct), then the
+# bar from the left edge with its value written after it.
 WIDTH = 480
-LABEL_WIDTH = 150
-VALUE_WIDTH = 80
-ROW_HEIGHT = 28
-BAR_HEIGHT = 18
-TOP = 6
+VALUE_WIDTH = 90
+LABEL_HEIGHT = 16
+BAR_HEIGHT = 16
+ROW_HEIGHT = LABEL_HEIGHT + BAR_HEIGHT + 10
+TOP = 4
 
 # Colours of the site's badges (site.css): readable on white, distinguishable without colour because
 # every bar also has its value written next to it and a title.
@@ -41,6 +43,7 @@ class Segment:
 class Row:
     label: str
     full_label: str
+    label_y: float
     y: float
     text_y: float
     segments: list[Segment]
@@ -55,8 +58,7 @@ class Chart:
     description: str
     rows: list[Row]
     width: int = WIDTH
-    label_x: int = LABEL_WIDTH - 8
-    axis_x: int = LABEL_WIDTH
+    track_width: int = WIDTH - VALUE_WIDTH
     height: int = 0
     legend: list[tuple[str, str]] = field(default_factory=list)
 
@@ -79,11 +81,12 @@ def bar_chart(
     Bars are scaled to `maximum` (default: the largest row total), so 0 draws no bar at all."""
     totals = [sum(v for v, _, _ in segs) for _, segs, _ in rows]
     scale_max = maximum if maximum is not None else max(totals, default=0)
-    bar_area = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    bar_area = WIDTH - VALUE_WIDTH
     built = []
     for i, (label, segs, value_text) in enumerate(rows):
-        y = TOP + i * ROW_HEIGHT
-        x = float(LABEL_WIDTH)
+        top = TOP + i * ROW_HEIGHT
+        y = top + LABEL_HEIGHT
+        x = 0.0
         segments = []
         for value, fill, seg_title in segs:
             width = bar_area * value / scale_max if scale_max and value > 0 else 0.0
@@ -92,16 +95,17 @@ def bar_chart(
             x += width
         built.append(
             Row(
-                label=Truncator(label).chars(22),
+                label=Truncator(label).chars(70),
                 full_label=label,
+                label_y=top + LABEL_HEIGHT - 4,
                 y=y,
-                text_y=y + BAR_HEIGHT - 5,
+                text_y=y + BAR_HEIGHT - 4,
                 segments=segments,
                 value_text=value_text,
                 value_x=round(x + 6, 1),
             )
         )
-    height = TOP * 2 + len(rows) * ROW_HEIGHT
+    height = TOP + len(rows) * ROW_HEIGHT
     return Chart(
         id=id,
         title=title,

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DecimalField, F, Q
+from django.db.models import Count, DecimalField, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
@@ -66,36 +66,41 @@ class Durations:
     stages: list[StageDuration]
     to_certification_days: float | None
     certified: int
+    # Stages or paths recorded as ending before they began (backdated or imported rows): a negative
+    # duration means nothing, so they are left out of the medians and counted here for the page.
+    inconsistent: int = 0
 
 
 def durations(*, lines) -> Durations:
-    """Median days per stage (stages done, withdrawn ones excluded as they have no completion) and
-    median days from enrolment to the end of the path (the certification stage completes it)."""
+    """Median days per stage (over stages done) and median days from enrolment to the end of the
+    path (the certification stage completes it)."""
     spans: dict[str, list[datetime.timedelta]] = defaultdict(list)
+    inconsistent = 0
     rows = StageProgress.objects.filter(
         enrolment__in=Enrolment.objects.in_lines(lines).filter(kind=Enrolment.Kind.ONBOARDING),
         status=StageProgress.Status.DONE,
         opened_at__isnull=False,
-        # Backdated or imported rows can end before they start; a negative duration means nothing.
-        completed_at__gte=F("opened_at"),
     ).values_list("stage", "opened_at", "completed_at")
     for stage, opened, completed in rows:
-        spans[stage].append(completed - opened)
+        if completed < opened:
+            inconsistent += 1
+        else:
+            spans[stage].append(completed - opened)
     stages = [
         StageDuration(s.value, str(s.label), _median_days(spans[s.value]), len(spans[s.value]))
         for s in ONBOARDING_STAGES
     ]
-    whole = [
-        done - enrolled
-        for enrolled, done in Enrolment.objects.in_lines(lines)
-        .filter(
-            kind=Enrolment.Kind.ONBOARDING,
-            status=Enrolment.Status.COMPLETED,
-            completed_at__gte=F("created_at"),
-        )
+    whole = []
+    for enrolled, done in (
+        Enrolment.objects.in_lines(lines)
+        .filter(kind=Enrolment.Kind.ONBOARDING, status=Enrolment.Status.COMPLETED)
         .values_list("created_at", "completed_at")
-    ]
-    return Durations(stages, _median_days(whole), len(whole))
+    ):
+        if done < enrolled:
+            inconsistent += 1
+        else:
+            whole.append(done - enrolled)
+    return Durations(stages, _median_days(whole), len(whole), inconsistent)
 
 
 @dataclass(frozen=True)

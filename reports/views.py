@@ -107,11 +107,13 @@ def _charts(data: dict) -> dict:
         ),
     }
     several_lines = len(data["lines"]) > 1
+    # A line without an answer-time SLA has no minimum: its weeks would be empty bars, the table says so.
+    weeks = [w for w in coverage if w.shifts]
     coverage_rows = []
-    for w in coverage:
+    for w in weeks:
         label = date_format(w.monday, "d.m.Y")
         if several_lines:
-            label = f"{w.line.code} {label}"
+            label = f"{w.line.name}, {label}"
         coverage_rows.append(
             (
                 label,
@@ -120,9 +122,7 @@ def _charts(data: dict) -> dict:
                     (w.at, "warn", _("%(n)s at the minimum") % {"n": w.at}),
                     (w.below, "bad", _("%(n)s below the minimum") % {"n": w.below}),
                 ],
-                ngettext("%(n)s below", "%(n)s below", w.below) % {"n": w.below}
-                if w.shifts
-                else _("no minimum"),
+                ngettext("%(n)s below", "%(n)s below", w.below) % {"n": w.below},
             )
         )
     charts["coverage"] = bar_chart(
@@ -131,7 +131,7 @@ def _charts(data: dict) -> dict:
         description="; ".join(
             _("%(week)s: %(above)s above, %(at)s at, %(below)s below the minimum")
             % {"week": row[0], "above": w.above, "at": w.at, "below": w.below}
-            for row, w in zip(coverage_rows, coverage, strict=True)
+            for row, w in zip(coverage_rows, weeks, strict=True)
         ),
         rows=coverage_rows,
         legend=[

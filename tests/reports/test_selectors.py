@@ -101,3 +101,16 @@ def test_coverage_weeks_sum_rotations_shifts(line, other_line, team_lead):
         (start, 10, 5, 0, 5, -1),
         (start + datetime.timedelta(days=7), 10, 0, 5, 5, -1),
     ]
+
+
+def test_records_ending_before_they_start_are_left_out_and_counted(line, figures):
+    from mentoring.models import Enrolment
+
+    # Like a path certified by a backdated attempt: completed before it was created.
+    a = Enrolment.objects.get(learner=figures["people"]["A"], status=Enrolment.Status.COMPLETED)
+    a.stages.filter(stage="certification").update(completed_at=a.created_at - datetime.timedelta(days=400))
+    Enrolment.objects.filter(pk=a.pk).update(completed_at=a.created_at - datetime.timedelta(days=400))
+    d = selectors.durations(lines=[line])
+    assert d.inconsistent == 2
+    assert (d.to_certification_days, d.certified) == (36.0, 1)
+    assert {s.stage: s.median_days for s in d.stages}["certification"] == 3.0

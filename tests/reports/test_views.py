@@ -67,7 +67,10 @@ def test_bad_weeks_fall_back_to_the_default(lead_client, figures):
     assert len(lead_client.get(URL, {"weeks": "500"}).context["coverage"]) == 12
 
 
-def test_charts_are_inline_svg_with_text_alternatives_and_no_inline_style(lead_client, figures):
+def test_charts_are_inline_svg_with_text_alternatives_and_no_inline_style(lead_client, figures, line):
+    from tests.factories import demand_for_minimum, shift_patterns
+
+    demand_for_minimum(shift_patterns(line)["morning"], 2)  # so the coverage chart has weeks to draw
     body = lead_client.get(URL).content.decode()
     svgs = re.findall(r"<svg class=\"report-chart__svg\".*?</svg>", body, flags=re.S)
     assert len(svgs) == 5
