@@ -29,6 +29,7 @@ urlpatterns = [
     path("training/", include("mentoring.urls")),
     path("", include("certification.urls")),
     path("rotation/", include("rotation.urls")),
+    path("reports/", include("reports.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "mentoring",
     "certification",
     "rotation",
+    "reports",
     "wagtail.contrib.settings",
     "wagtail.contrib.table_block",
     "wagtail.embeds",
