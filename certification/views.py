@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from trainingsite.decorators import role_required
 from trainingsite.errors import ServiceError
 from trainingsite.roles import Role
+from trainingsite.security import over_rate, too_many_requests
 
 from . import analysis, gift, selectors, services
 from .forms import CertificateFilterForm, GiftImportForm, OverrideForm, RevokeForm
@@ -261,7 +263,11 @@ def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
-    certificate = Certificate.objects.filter(code=code).first() if len(code) <= 64 else None
+    if over_rate(request, scope="certificate_verify", per_minute=settings.CERTIFICATE_VERIFY_PER_MINUTE):
+        return too_many_requests(request)
+    # One indexed lookup whatever the code looks like: an over-long code looks up "" (no certificate
+    # has it), so neither the answer nor the work done depends on the code's shape.
+    certificate = Certificate.objects.filter(code=code if len(code) <= 64 else "").first()
     if certificate is None:
         # The same plain answer for any unknown code, whatever it looks like.
         response = TemplateResponse(request, "certification/verify_not_found.html", status=404)
