@@ -26,3 +26,12 @@ def can_download_certificate(user: UserLike, certificate: Certificate) -> bool:
 
 def can_manage_certificate(user: UserLike, certificate: Certificate) -> bool:
     return can_lead_line(user, certificate.line)
+
+
+def can_take_quiz(user: UserLike, quiz) -> bool:
+    """Agents take the quizzes of the programmes assigned to them (their line and group, or a path
+    they are enrolled on): never another line's certification, which would issue that line's
+    certificate to someone nobody trained for it."""
+    from courses.selectors import programmes_for
+
+    return can_take_quizzes(user) and programmes_for(user).filter(pk=quiz.programme_id).exists()

@@ -24,7 +24,7 @@ from . import analysis, gift, selectors, services
 from .forms import CertificateFilterForm, GiftImportForm, OverrideForm, RevokeForm
 from .grading import is_fully_right
 from .models import Attempt, Certificate, Question, QuestionCategory, Quiz, ReviewPolicy
-from .permissions import can_download_certificate, can_manage_certificate
+from .permissions import can_download_certificate, can_manage_certificate, can_take_quiz
 
 PRINT_LIMIT = 1000
 
@@ -58,6 +58,8 @@ def my_quizzes(request: HttpRequest) -> HttpResponse:
 @role_required(Role.AGENT)
 def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
     quiz = get_object_or_404(Quiz.objects.active().select_related("programme"), pk=pk)
+    if not can_take_quiz(request.user, quiz):
+        raise Http404  # another line's quiz: as if it did not exist
     for attempt in Attempt.objects.filter(quiz=quiz, user=request.user).open():
         services.attempt_refresh(attempt=attempt)
     [status] = selectors.quiz_statuses(user=request.user, quizzes=[quiz])
