@@ -34,4 +34,17 @@ def can_take_quiz(user: UserLike, quiz) -> bool:
     certificate to someone nobody trained for it."""
     from courses.selectors import programmes_for
 
-    return can_take_quizzes(user) and programmes_for(user).filter(pk=quiz.programme_id).exists()
+    if not can_take_quizzes(user):
+        return False
+    if programmes_for(user).filter(pk=quiz.programme_id).exists():
+        return True
+    # Someone moving lines is enrolled on the new line's onboarding path before their profile moves
+    # (a rotation's refresher is not a certification).
+    from mentoring.models import Enrolment
+
+    return Enrolment.objects.filter(
+        learner=user,
+        programme_id=quiz.programme_id,
+        status=Enrolment.Status.ACTIVE,
+        kind=Enrolment.Kind.ONBOARDING,
+    ).exists()

@@ -27,3 +27,16 @@ def test_other_lines_quiz_is_404_and_start_refused_over_http(client, the_quiz, a
 
 def test_agent_of_the_line_still_starts_it(the_quiz, newcomer):
     assert services.attempt_start(quiz=the_quiz, user=newcomer).user == newcomer
+
+
+def test_person_enrolled_on_another_lines_programme_may_take_its_quiz(
+    the_quiz, programme_page, agent_of_other_line, other_team_lead, mentor
+):
+    # Someone moving lines is enrolled on the new line's path before their profile moves.
+    from mentoring import services as mentoring_services
+
+    programme_page.save_revision().publish()
+    mentoring_services.enrolment_create(
+        actor=other_team_lead, learner=agent_of_other_line, programme=programme_page, mentor=mentor
+    )
+    assert services.attempt_start(quiz=the_quiz, user=agent_of_other_line).user == agent_of_other_line
