@@ -269,7 +269,9 @@ def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
         return too_many_requests(request)
     # One indexed lookup whatever the code looks like: an over-long code looks up "" (no certificate
     # has it), so neither the answer nor the work done depends on the code's shape.
-    certificate = Certificate.objects.filter(code=code if len(code) <= 64 else "").first()
+    # A NUL byte cannot even be sent to PostgreSQL, so such a code looks up "" too.
+    lookup = code if len(code) <= 64 and "\x00" not in code else ""
+    certificate = Certificate.objects.filter(code=lookup).first()
     if certificate is None:
         # The same plain answer for any unknown code, whatever it looks like.
         response = TemplateResponse(request, "certification/verify_not_found.html", status=404)
