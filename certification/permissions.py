@@ -26,3 +26,25 @@ def can_download_certificate(user: UserLike, certificate: Certificate) -> bool:
 
 def can_manage_certificate(user: UserLike, certificate: Certificate) -> bool:
     return can_lead_line(user, certificate.line)
+
+
+def can_take_quiz(user: UserLike, quiz) -> bool:
+    """Agents take the quizzes of the programmes assigned to them (their line and group, or a path
+    they are enrolled on): never another line's certification, which would issue that line's
+    certificate to someone nobody trained for it."""
+    from courses.selectors import programmes_for
+
+    if not can_take_quizzes(user):
+        return False
+    if programmes_for(user).filter(pk=quiz.programme_id).exists():
+        return True
+    # Someone moving lines is enrolled on the new line's onboarding path before their profile moves
+    # (a rotation's refresher is not a certification).
+    from mentoring.models import Enrolment
+
+    return Enrolment.objects.filter(
+        learner=user,
+        programme_id=quiz.programme_id,
+        status=Enrolment.Status.ACTIVE,
+        kind=Enrolment.Kind.ONBOARDING,
+    ).exists()

@@ -36,6 +36,7 @@ from .models import (
     Quiz,
     QuizOverride,
 )
+from .permissions import can_take_quiz
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -122,6 +123,10 @@ def attempt_start(*, quiz: Quiz, user, now: datetime.datetime | None = None) -> 
             quiz = Quiz.objects.get(pk=quiz.pk)
             if not quiz.is_active:
                 raise CertificationError(_("This quiz is closed."), code="quiz_closed")
+            if not can_take_quiz(user, quiz):
+                raise CertificationError(
+                    _("This quiz is not part of your training programmes."), code="not_assigned"
+                )
             _close_overdue_for(quiz=quiz, user=user, now=now)
             current = Attempt.objects.filter(quiz=quiz, user=user, status=AttemptStatus.OPEN).first()
             if current:

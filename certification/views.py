@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,12 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from trainingsite.decorators import role_required
 from trainingsite.errors import ServiceError
 from trainingsite.roles import Role
+from trainingsite.security import over_rate, too_many_requests
 
 from . import analysis, gift, selectors, services
 from .forms import CertificateFilterForm, GiftImportForm, OverrideForm, RevokeForm
 from .grading import is_fully_right
 from .models import Attempt, Certificate, Question, QuestionCategory, Quiz, ReviewPolicy
-from .permissions import can_download_certificate, can_manage_certificate
+from .permissions import can_download_certificate, can_manage_certificate, can_take_quiz
 
 PRINT_LIMIT = 1000
 
@@ -56,6 +58,8 @@ def my_quizzes(request: HttpRequest) -> HttpResponse:
 @role_required(Role.AGENT)
 def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
     quiz = get_object_or_404(Quiz.objects.active().select_related("programme"), pk=pk)
+    if not can_take_quiz(request.user, quiz):
+        raise Http404  # another line's quiz: as if it did not exist
     for attempt in Attempt.objects.filter(quiz=quiz, user=request.user).open():
         services.attempt_refresh(attempt=attempt)
     [status] = selectors.quiz_statuses(user=request.user, quizzes=[quiz])
@@ -261,7 +265,13 @@ def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
-    certificate = Certificate.objects.filter(code=code).first() if len(code) <= 64 else None
+    if over_rate(request, scope="certificate_verify", per_minute=settings.CERTIFICATE_VERIFY_PER_MINUTE):
+        return too_many_requests(request)
+    # One indexed lookup whatever the code looks like: an over-long code looks up "" (no certificate
+    # has it), so neither the answer nor the work done depends on the code's shape.
+    # A NUL byte cannot even be sent to PostgreSQL, so such a code looks up "" too.
+    lookup = code if len(code) <= 64 and "\x00" not in code else ""
+    certificate = Certificate.objects.filter(code=lookup).first()
     if certificate is None:
         # The same plain answer for any unknown code, whatever it looks like.
         response = TemplateResponse(request, "certification/verify_not_found.html", status=404)

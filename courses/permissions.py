@@ -92,3 +92,41 @@ def can_read_page(
     if not page.live or not is_staff_member(user):
         return False
     return not is_hidden(page.path, hidden_paths(user, passed=passed))
+
+
+def document_pages(document) -> list[Page]:
+    """The pages whose saved content uses `document` (Wagtail's reference index), with their paths."""
+    from wagtail.models import ReferenceIndex
+
+    page_ids = ReferenceIndex.objects.filter(
+        to_content_type=ReferenceIndex._get_base_content_type(document),
+        to_object_id=str(document.pk),
+        base_content_type=ReferenceIndex._get_base_content_type(Page),
+    ).values_list("object_id", flat=True)
+    return list(Page.objects.filter(pk__in=[int(pk) for pk in page_ids]).only("pk", "path", "live"))
+
+
+def may_manage_documents(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Editors who upload or pick documents in the admin may download any of them."""
+    from wagtail.documents import get_document_model
+    from wagtail.permissions import policy_registry
+
+    policy = policy_registry.get_by_type(get_document_model())
+    return user.is_authenticated and policy.user_has_any_permission(user, ["add", "change", "choose"])
+
+
+def can_download_document(
+    user: AbstractBaseUser | AnonymousUser, document, *, passed: Collection[int] = ()
+) -> bool:
+    """A document is lesson material: staff only, and a document used in pages only reaches people who
+    may read at least one of those pages (a file used only in a restricted or unpublished lesson stays
+    as private as the lesson). A document no page uses is readable by any member of staff."""
+    if not is_staff_member(user):
+        return False
+    if may_manage_documents(user):
+        return True
+    pages = document_pages(document)
+    if not pages:
+        return True
+    hidden = hidden_paths(user, passed=passed)
+    return any(page.live and not is_hidden(page.path, hidden) for page in pages)

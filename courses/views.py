@@ -88,7 +88,8 @@ def search(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     if not is_staff_member(request.user):
         raise PermissionDenied
-    query = request.GET.get("q", "").strip()[:200]
+    # A NUL byte cannot be sent to PostgreSQL (a 500 there): drop it, as forms do.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     page, by_prefix = None, False
     if query:
         pages = selectors.readable_pages(

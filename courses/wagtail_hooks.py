@@ -18,7 +18,7 @@ from trainingsite.roles import Role
 from . import selectors
 from .context import reader_hidden_paths, request_restrictions
 from .models import LessonProgress
-from .permissions import is_staff_member, restriction_accepts
+from .permissions import can_download_document, is_staff_member, passed_restriction_ids, restriction_accepts
 
 
 @hooks.register("before_serve_page")
@@ -40,6 +40,18 @@ def materials_are_for_staff(
             and not restriction_accepts(restriction, request.user)
         ):
             raise PermissionDenied
+    return None
+
+
+@hooks.register("before_serve_document")
+def documents_follow_their_lessons(document, request: HttpRequest) -> HttpResponse | None:
+    """Documents are served through Django (WAGTAILDOCS_SERVE_METHOD = "serve_view"), so every
+    download passes here: anonymous visitors sign in, people outside the organisation and readers
+    who may not read any lesson using the file get 403."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not can_download_document(request.user, document, passed=passed_restriction_ids(request)):
+        raise PermissionDenied
     return None
 
 

@@ -276,3 +276,11 @@ def test_lessons_with_the_same_slug_in_two_programmes_route_to_their_own(client,
     assert "Refresher version" in client.get(f"{other.url}same-slug/").text
     assert client.get(f"{programme.url}no-such-lesson/").status_code == 404
     assert client.get(f"{programme.url}same-slug/extra/").status_code == 404
+
+
+def test_search_ignores_nul_bytes(client, newcomer, lesson):
+    # Found by the access walk: PostgreSQL refuses NUL bytes in text, so "q" with one was a 500 there.
+    client.force_login(newcomer)
+    response = client.get("/study/search/", {"q": "Password\x00"})
+    assert response.status_code == 200
+    assert "Password recovery" in response.content.decode()

@@ -210,3 +210,23 @@ SITE_URL = WAGTAILADMIN_BASE_URL
 TRAINING_DEFAULT_MENTOR_CAPACITY = 3
 # A person hired within this many days counts as a newcomer on the team lead's dashboard.
 TRAINING_NEWCOMER_DAYS = 180
+
+# Documents are lesson material: serve every download through Django so courses'
+# `before_serve_document` hook checks who may read the lessons using the file (never a direct
+# media URL, which the web server would hand to anyone).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+
+# The default cache is per process (rendered lesson bodies: cheap to rebuild). Throttles need one
+# count shared by every app process, so they use the database cache table created by
+# `manage.py createcachetable` (run by `make migrate` and in docs/deploy.md).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "training_throttle_cache",
+        "TIMEOUT": 120,
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    },
+}
+# Lookups of the public certificate page allowed per client address and minute.
+CERTIFICATE_VERIFY_PER_MINUTE = int(os.environ.get("CERTIFICATE_VERIFY_PER_MINUTE", "30"))
