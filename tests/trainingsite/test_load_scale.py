@@ -26,7 +26,7 @@ BUDGETS = {
     "programme": 16,
     "my path": 27,
     "my quizzes": 8,
-    "quiz": 10,
+    "quiz": 12,  # includes the check that the quiz is one the person is assigned
     "attempt": 5,
     "mentor board": 15,
     "mentor dashboard": 18,
