@@ -10,6 +10,10 @@ from courses.services import lesson_mark_studied
 from tests.factories import make_lesson, make_programme, person, publish_change
 from trainingsite.roles import Role
 
+# Some tests reach the database only through request.getfixturevalue(); the mark makes
+# pytest-django order them with the database tests, before the transactional ones.
+pytestmark = pytest.mark.django_db
+
 
 def restrict_to(page, role: Role) -> None:
     restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.GROUPS)

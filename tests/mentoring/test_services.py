@@ -34,6 +34,10 @@ from tests.factories.mentoring import (
 )
 from trainingsite.roles import Role
 
+# Some tests reach the database only through request.getfixturevalue(); the mark makes
+# pytest-django order them with the database tests, before the transactional ones.
+pytestmark = pytest.mark.django_db
+
 
 def snapshot(enrolment: Enrolment) -> dict:
     """Everything a refused action must leave as it was."""

@@ -9,6 +9,10 @@ from django.urls import reverse
 
 from tests.factories import PASSWORD
 
+# Some tests reach the database only through request.getfixturevalue(); the mark makes
+# pytest-django order them with the database tests, before the transactional ones.
+pytestmark = pytest.mark.django_db
+
 URL = reverse("reports:report")
 
 
