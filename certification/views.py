@@ -20,7 +20,7 @@ from trainingsite.errors import ServiceError
 from trainingsite.roles import Role
 from trainingsite.security import over_rate, too_many_requests
 
-from . import analysis, gift, selectors, services
+from . import analysis, autosave, gift, selectors, services
 from .forms import CertificateFilterForm, GiftImportForm, OverrideForm, RevokeForm
 from .grading import is_fully_right
 from .models import Attempt, Certificate, Question, QuestionCategory, Quiz, ReviewPolicy
@@ -124,6 +124,7 @@ def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
             "quiz": attempt.quiz,
             "items": [_learner_view(item) for item in items],
             "seconds_left": attempt.seconds_left(),
+            "autosave_key": autosave.autosave_key(attempt=attempt, request=request),
         },
     )
 
@@ -156,22 +157,42 @@ def _learner_view(item) -> dict:
     }
 
 
+_ANSWER_STATUS = "certification/partials/answer_status.html"
+
+
 @never_cache
-@login_required
 @require_POST
 def attempt_answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
-    # The autosave hot path: no page context (no context processors), lean queries in the service.
-    template = "certification/partials/answer_status.html"
-    context = {"attempt_id": pk, "position": position}
+    # The autosave hot path: no page context (no context processors). A request carrying the page's
+    # autosave key is answered with two SQL statements (certification/autosave.py); anything else,
+    # refusals included, goes the standard, session-authenticated way.
+    try:
+        item = autosave.store_if_proven(request, attempt_id=pk, position=position)
+    except ServiceError as exc:
+        return _answer_status(pk, position, error=exc)
+    if item is None:
+        return _attempt_answer(request, pk, position)
+    return _answer_status(pk, position, item=item)
+
+
+@login_required
+def _attempt_answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     try:
         item = services.attempt_answer(attempt=pk, user=request.user, position=position, data=request.POST)
     except Attempt.DoesNotExist:
         raise Http404 from None
     except ServiceError as exc:
-        context.update(error=exc.message, code=exc.code)
-        return HttpResponse(render_to_string(template, context), status=exc.status)
+        return _answer_status(pk, position, error=exc)
+    return _answer_status(pk, position, item=item)
+
+
+def _answer_status(pk: int, position: int, *, item=None, error: ServiceError | None = None) -> HttpResponse:
+    context = {"attempt_id": pk, "position": position}
+    if error is not None:
+        context.update(error=error.message, code=error.code)
+        return HttpResponse(render_to_string(_ANSWER_STATUS, context), status=error.status)
     context.update(item=item, saved=item.response is not None)
-    return HttpResponse(render_to_string(template, context))
+    return HttpResponse(render_to_string(_ANSWER_STATUS, context))
 
 
 @login_required
