@@ -278,6 +278,7 @@ async def timed(stats: Stats, kind: str, expect: tuple[int, ...], *args, **kwarg
 
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+AUTOSAVE_KEY = re.compile(r'"X-Autosave-Key": "([0-9a-f]+)"')
 ANSWER = re.compile(r'hx-post="(/certification/attempts/\d+/answer/(\d+)/)"')
 
 
@@ -325,6 +326,11 @@ async def take_quiz(
     if page is None:
         return acknowledged
     token = CSRF.search(page.body).group(1)
+    # The page's form hands every autosave its key (hx-headers), as htmx does in a browser.
+    key = AUTOSAVE_KEY.search(page.body)
+    autosave_headers = {"HX-Request": "true", "X-CSRFToken": token}
+    if key:
+        autosave_headers["X-Autosave-Key"] = key.group(1)
     blocks = page.body.split('hx-post="')[1:]
     for block in blocks:
         match = ANSWER.match('hx-post="' + block)
@@ -344,7 +350,7 @@ async def take_quiz(
             url,
             cookies=cookies,
             form={f"q{position}": choice},
-            headers={"HX-Request": "true", "X-CSRFToken": token},
+            headers=autosave_headers,
         )
         if saved is not None:
             acknowledged[position] = choice

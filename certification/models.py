@@ -308,6 +308,10 @@ class QuizSection(Orderable, ClusterableModel):
 class QuizOverride(models.Model):
     """A team lead's exception for one person: extra minutes and/or an extra attempt, with a reason."""
 
+    # A record, not content: Wagtail's usage listings need not show it, and indexing its
+    # references on every save cost queries on the busiest paths.
+    wagtail_reference_index_ignore = True
+
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="overrides", verbose_name=_("quiz"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
@@ -351,6 +355,10 @@ class AttemptQuerySet(models.QuerySet["Attempt"]):
 
 
 class Attempt(models.Model):
+    # A record, not content: Wagtail's usage listings need not show it, and indexing its
+    # references on every save cost queries on the busiest paths.
+    wagtail_reference_index_ignore = True
+
     quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts", verbose_name=_("quiz"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -415,6 +423,10 @@ class AttemptQuestion(models.Model):
     Choice ids are random per attempt, so ids seen in one attempt mean nothing in another.
     """
 
+    # A record, not content: Wagtail's usage listings need not show it, and indexing its
+    # references on every save cost queries on the busiest paths.
+    wagtail_reference_index_ignore = True
+
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(_("position"))
     question = models.ForeignKey(
@@ -461,6 +473,10 @@ class CertificateStatus(models.TextChoices):
 
 class Certificate(models.Model):
     """What is printed is frozen here at issue, and the PDF is stored: later edits never alter it."""
+
+    # A record, not content: Wagtail's usage listings need not show it, and indexing its
+    # references on every save cost queries on the busiest paths.
+    wagtail_reference_index_ignore = True
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

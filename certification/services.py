@@ -79,11 +79,12 @@ def quiz_allowance(*, quiz: Quiz, user) -> tuple[int, int]:
     return quiz.attempts_allowed + (extra["attempts"] or 0), extra["minutes"] or 0
 
 
-def _draw_questions(quiz: Quiz) -> list[Question]:
-    chosen: list[Question] = []
+def _draw_questions(quiz: Quiz) -> list[int]:
+    """The ids of this attempt's questions, in the order they will be asked."""
+    chosen: list[int] = []
     seen: set[int] = set()
-    for section in quiz.sections.all():
-        fixed = [q for q in section.fixed_questions.all() if q.is_active and q.pk not in seen]
+    for section in quiz.sections.prefetch_related("fixed_questions"):
+        fixed = [q.pk for q in section.fixed_questions.all() if q.is_active and q.pk not in seen]
         if fixed:
             picked = fixed
         elif section.category_id:
@@ -98,13 +99,11 @@ def _draw_questions(quiz: Quiz) -> list[Question]:
                     % {"n": section.draw_count, "m": len(pool)},
                     code="quiz_not_ready",
                 )
-            ids = grading._rng.sample(pool, section.draw_count)
-            picked = list(Question.objects.filter(pk__in=ids))
-            grading._rng.shuffle(picked)
+            picked = grading._rng.sample(pool, section.draw_count)  # a random sample in random order
         else:
             picked = []
         chosen.extend(picked)
-        seen.update(q.pk for q in picked)
+        seen.update(picked)
     if not chosen:
         raise CertificationError(_("The quiz is not ready: it has no questions."), code="quiz_not_ready")
     if quiz.shuffle_questions:
@@ -127,11 +126,15 @@ def attempt_start(*, quiz: Quiz, user, now: datetime.datetime | None = None) -> 
                 raise CertificationError(
                     _("This quiz is not part of your training programmes."), code="not_assigned"
                 )
-            _close_overdue_for(quiz=quiz, user=user, now=now)
-            current = Attempt.objects.filter(quiz=quiz, user=user, status=AttemptStatus.OPEN).first()
+            # One read of the person's attempts: an overdue one is closed first, an open one resumed.
+            previous = list(Attempt.objects.filter(quiz=quiz, user=user).order_by("-number"))
+            overdue_before = now - grace()
+            for i, earlier in enumerate(previous):
+                if earlier.is_open and earlier.deadline < overdue_before:
+                    previous[i] = attempt_finish(attempt=earlier, user=None, now=now, by_deadline=True)
+            current = next((a for a in previous if a.is_open), None)
             if current:
                 return current
-            previous = list(Attempt.objects.filter(quiz=quiz, user=user).order_by("-number"))
             if (
                 any(a.passed for a in previous)
                 and Certificate.objects.filter(user=user, programme_id=quiz.programme_id)
@@ -156,8 +159,10 @@ def attempt_start(*, quiz: Quiz, user, now: datetime.datetime | None = None) -> 
                         % {"time": timezone.localtime(ready_at).strftime("%d.%m.%Y %H:%M")},
                         code="too_soon",
                     )
-            order = {q.pk: i for i, q in enumerate(_draw_questions(quiz))}
-            questions = list(Question.objects.filter(pk__in=order).prefetch_related("choices"))
+            order = {pk: i for i, pk in enumerate(_draw_questions(quiz))}
+            questions = sorted(
+                Question.objects.filter(pk__in=order).prefetch_related("choices"), key=lambda q: order[q.pk]
+            )
             attempt = Attempt.objects.create(
                 quiz=quiz,
                 user=user,
@@ -166,24 +171,18 @@ def attempt_start(*, quiz: Quiz, user, now: datetime.datetime | None = None) -> 
                 deadline=now + datetime.timedelta(minutes=quiz.time_limit_minutes + extra_minutes),
                 pass_mark_percent=quiz.pass_mark_percent,
                 review_policy=quiz.review_policy,
+                max_score=sum((q.points for q in questions), Decimal(0)),
             )
-            items = []
-            max_score = Decimal(0)
-            for question in sorted(questions, key=lambda q: order[q.pk]):
-                snapshot = grading.snapshot_question(question, shuffle_choices=quiz.shuffle_choices)
-                max_score += question.points
-                items.append(
-                    AttemptQuestion(
-                        attempt=attempt,
-                        position=len(items) + 1,
-                        question=question,
-                        question_version=question.version,
-                        snapshot=snapshot,
-                    )
+            AttemptQuestion.objects.bulk_create(
+                AttemptQuestion(
+                    attempt=attempt,
+                    position=position,
+                    question=question,
+                    question_version=question.version,
+                    snapshot=grading.snapshot_question(question, shuffle_choices=quiz.shuffle_choices),
                 )
-            AttemptQuestion.objects.bulk_create(items)
-            attempt.max_score = max_score
-            attempt.save(update_fields=["max_score"])
+                for position, question in enumerate(questions, start=1)
+            )
             return attempt
     except IntegrityError:
         # Another tab won the race for the single open attempt: resume that one.
@@ -313,11 +312,6 @@ def attempt_finish(
             except ServiceError as exc:
                 logger.warning("Mentoring refused certification for attempt %s: %s", attempt.pk, exc)
     return attempt
-
-
-def _close_overdue_for(*, quiz: Quiz, user, now: datetime.datetime) -> None:
-    for attempt in Attempt.objects.overdue(now, grace()).filter(quiz=quiz, user=user):
-        attempt_finish(attempt=attempt, user=None, now=now, by_deadline=True)
 
 
 def attempt_refresh(*, attempt: Attempt, now: datetime.datetime | None = None) -> Attempt:

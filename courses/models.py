@@ -244,6 +244,10 @@ class LessonPage(Page):
 class LessonProgress(models.Model):
     """A learner studied a lesson; which revision they studied is what makes "changed since" work."""
 
+    # A record, not content: Wagtail's usage listings need not show it, and indexing its
+    # references on every save cost queries on the busiest paths.
+    wagtail_reference_index_ignore = True
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,

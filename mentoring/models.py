@@ -34,6 +34,10 @@ class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
 
 
 class Enrolment(models.Model):
+    # A record, not content: Wagtail's usage listings need not show it, and indexing its
+    # references on every save cost queries on the busiest paths.
+    wagtail_reference_index_ignore = True
+
     class Kind(models.TextChoices):
         ONBOARDING = "onboarding", _("Onboarding")
         REFRESHER = "refresher", _("Refresher")
@@ -130,6 +134,10 @@ def stage_sequence(kind: str) -> tuple[Stage, ...]:
 
 
 class StageProgress(models.Model):
+    # A record, not content: Wagtail's usage listings need not show it, and indexing its
+    # references on every save cost queries on the busiest paths.
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Not started")
         OPEN = "open", _("In progress")
@@ -177,6 +185,10 @@ class StageProgress(models.Model):
 class StageSignOff(models.Model):
     """A person's sign-off of a stage. Withdrawing it fills the withdrawal fields; the row stays."""
 
+    # A record, not content: Wagtail's usage listings need not show it, and indexing its
+    # references on every save cost queries on the busiest paths.
+    wagtail_reference_index_ignore = True
+
     stage = models.ForeignKey(
         StageProgress, on_delete=models.PROTECT, related_name="sign_offs", verbose_name=_("stage")
     )
@@ -221,6 +233,10 @@ class StageSignOff(models.Model):
 
 
 class SignOffRequest(models.Model):
+    # A record, not content: Wagtail's usage listings need not show it, and indexing its
+    # references on every save cost queries on the busiest paths.
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         OPEN = "open", _("Waiting for the mentor")
         ACCEPTED = "accepted", _("Signed off")
@@ -266,6 +282,10 @@ class SignOffRequest(models.Model):
 class ReviewPoint(models.Model):
     """A key point of the programme gone over in the joint review (ticked or, later, unticked)."""
 
+    # A record, not content: Wagtail's usage listings need not show it, and indexing its
+    # references on every save cost queries on the busiest paths.
+    wagtail_reference_index_ignore = True
+
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.PROTECT, related_name="review_points", verbose_name=_("enrolment")
     )
@@ -293,6 +313,10 @@ class ReviewPoint(models.Model):
 
 
 class ReviewQuestion(models.Model):
+    # A record, not content: Wagtail's usage listings need not show it, and indexing its
+    # references on every save cost queries on the busiest paths.
+    wagtail_reference_index_ignore = True
+
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.PROTECT, related_name="questions", verbose_name=_("enrolment")
     )
@@ -335,6 +359,10 @@ class Shift(models.TextChoices):
 
 
 class ObservationEntry(models.Model):
+    # A record, not content: Wagtail's usage listings need not show it, and indexing its
+    # references on every save cost queries on the busiest paths.
+    wagtail_reference_index_ignore = True
+
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.PROTECT, related_name="observations", verbose_name=_("enrolment")
     )
@@ -376,6 +404,10 @@ class ObservationEntry(models.Model):
 
 
 class SupervisedShift(models.Model):
+    # A record, not content: Wagtail's usage listings need not show it, and indexing its
+    # references on every save cost queries on the busiest paths.
+    wagtail_reference_index_ignore = True
+
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.PROTECT, related_name="supervised_shifts", verbose_name=_("enrolment")
     )

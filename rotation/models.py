@@ -140,6 +140,10 @@ class RosterEntry(models.Model):
 
     On a holiday, the people rostered for that weekday cover the line's holiday shifts."""
 
+    # A record, not content: Wagtail's usage listings need not show it, and indexing its
+    # references on every save cost queries on the busiest paths.
+    wagtail_reference_index_ignore = True
+
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -177,6 +181,10 @@ class RotationQuerySet(models.QuerySet["Rotation"]):
 
 class Rotation(models.Model):
     """A short training stint of an agent on another line or group."""
+
+    # A record, not content: Wagtail's usage listings need not show it, and indexing its
+    # references on every save cost queries on the busiest paths.
+    wagtail_reference_index_ignore = True
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")

@@ -95,6 +95,10 @@ class ProfileQuerySet(models.QuerySet["Profile"]):
 class Profile(models.Model):
     """What the organisation knows about a person. Active or not is `user.is_active`."""
 
+    # A record, not content: Wagtail's usage listings need not show it, and indexing its
+    # references on every save cost queries on the busiest paths.
+    wagtail_reference_index_ignore = True
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
