@@ -8,7 +8,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -58,6 +70,19 @@ def mentor_load(*, mentor_ids: Iterable[int]) -> dict[int, int]:
         .values_list("mentor_id", "n")
     )
     return {pk: counts.get(pk, 0) for pk in ids}
+
+
+def active_mentees_count() -> Coalesce:
+    """`mentor_load` as an annotation on a queryset of users, for lists of mentors."""
+    active = (
+        Enrolment.objects.active()
+        .filter(mentor=OuterRef("pk"))
+        .order_by()
+        .values("mentor")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(active), 0)
 
 
 def certification_status(*, user, programme: ProgrammePage) -> dict | None:
@@ -544,13 +569,28 @@ class LeadRow:
     open_requests: int
 
 
-# An enrolment in the same stage longer than this is highlighted for the team lead. A setting, since
-# a programme of two weeks and one of two months stall at different paces.
-DEFAULT_STUCK_AFTER_DAYS = 14
-
-
 def stuck_after_days() -> int:
-    return getattr(settings, "MENTORING_STUCK_AFTER_DAYS", DEFAULT_STUCK_AFTER_DAYS)
+    return settings.MENTORING_STUCK_AFTER_DAYS
+
+
+def _stuck_threshold() -> datetime.datetime:
+    # More than N whole days in the stage: started at least N + 1 days ago.
+    return timezone.now() - datetime.timedelta(days=stuck_after_days() + 1)
+
+
+def _lead_filter(
+    *, stage: str = "", mentor_id: int | None = None, status: str = "", stuck_only: bool = False
+) -> Q:
+    condition = Q()
+    if status:
+        condition &= Q(status=status)
+    if stage:
+        condition &= Q(current_stage=stage)
+    if mentor_id:
+        condition &= Q(mentor_id=mentor_id)
+    if stuck_only:
+        condition &= Q(status=Enrolment.Status.ACTIVE, stage_started_at__lte=_stuck_threshold())
+    return condition
 
 
 def lead_enrolments(
@@ -561,63 +601,79 @@ def lead_enrolments(
     status: str = Enrolment.Status.ACTIVE,
     stuck_only: bool = False,
 ) -> QuerySet[Enrolment]:
-    qs = (
+    """The team lead's list; each row carries its open sign-off requests and whether it is stuck,
+    computed by the database in the same query (a paginator's count leaves both out)."""
+    open_requests = (
+        SignOffRequest.objects.filter(stage__enrolment=OuterRef("pk"), status=SignOffRequest.Status.OPEN)
+        .order_by()
+        .values("stage__enrolment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    stuck = Q(status=Enrolment.Status.ACTIVE, stage_started_at__lte=_stuck_threshold())
+    return (
         Enrolment.objects.in_lines(lines)
+        .filter(_lead_filter(stage=stage, mentor_id=mentor_id, status=status, stuck_only=stuck_only))
         .select_related("learner__profile__line", "learner__profile__group", "mentor__profile")
         .prefetch_related("programme")
+        .annotate(
+            open_request_count=Coalesce(Subquery(open_requests), 0),
+            is_stuck=Case(When(stuck, then=Value(True)), default=Value(False), output_field=BooleanField()),
+        )
         .order_by("stage_started_at", "pk")
     )
-    if status:
-        qs = qs.filter(status=status)
-    if stage:
-        qs = qs.filter(current_stage=stage)
-    if mentor_id:
-        qs = qs.filter(mentor_id=mentor_id)
-    if stuck_only:
-        # The same rule as LeadRow.stuck: more than N whole days in the stage.
-        threshold = timezone.now() - datetime.timedelta(days=stuck_after_days() + 1)
-        qs = qs.filter(status=Enrolment.Status.ACTIVE, stage_started_at__lte=threshold)
-    return qs
 
 
 def lead_rows(enrolments: Iterable[Enrolment]) -> list[LeadRow]:
-    """Rows for a page (or an export) of enrolments: open requests are counted for those rows only,
-    so that counting the whole list for the paginator needs no join."""
-    enrolments = list(enrolments)
+    """Rows for a page (or an export) of `lead_enrolments`."""
     now = timezone.now()
-    limit = stuck_after_days()
-    open_requests = dict(
-        SignOffRequest.objects.filter(
-            status=SignOffRequest.Status.OPEN, stage__enrolment__in=[e.pk for e in enrolments]
+    return [
+        LeadRow(
+            enrolment=e,
+            days_in_stage=_days_since(e.stage_started_at, now),
+            stuck=e.is_stuck,
+            open_requests=e.open_request_count,
         )
-        .values("stage__enrolment")
-        .annotate(n=Count("pk"))
-        .values_list("stage__enrolment", "n")
+        for e in enrolments
+    ]
+
+
+@dataclass(frozen=True)
+class LeadCounts:
+    stages: list[tuple[str, int]]  # active enrolments per stage, in path order, every stage listed
+    matching: int  # enrolments the filters keep
+
+
+def lead_counts(
+    *,
+    lines,
+    stage: str = "",
+    mentor_id: int | None = None,
+    status: str = Enrolment.Status.ACTIVE,
+    stuck_only: bool = False,
+) -> LeadCounts:
+    """The stage counts and the size of the filtered list in one aggregate query."""
+    figures = Enrolment.objects.in_lines(lines).aggregate(
+        # An empty condition (every status, no other filter) counts every row.
+        matching=Count(
+            "pk",
+            filter=_lead_filter(stage=stage, mentor_id=mentor_id, status=status, stuck_only=stuck_only)
+            or None,
+        ),
+        **{
+            f"stage_{code}": Count("pk", filter=Q(status=Enrolment.Status.ACTIVE, current_stage=code))
+            for code in Stage.values
+        },
     )
-    rows = []
-    for e in enrolments:
-        days = _days_since(e.stage_started_at, now)
-        rows.append(
-            LeadRow(
-                enrolment=e,
-                days_in_stage=days,
-                stuck=e.status == Enrolment.Status.ACTIVE and days > limit,
-                open_requests=open_requests.get(e.pk, 0),
-            )
-        )
-    return rows
+    return LeadCounts(
+        stages=[(label, figures[f"stage_{code}"]) for code, label in Stage.choices],
+        matching=figures["matching"],
+    )
 
 
 def lead_stage_counts(*, lines) -> list[tuple[str, int]]:
     """Active enrolments per stage, every stage listed (in path order), for the team lead."""
-    counts = dict(
-        Enrolment.objects.in_lines(lines)
-        .active()
-        .values("current_stage")
-        .annotate(n=Count("pk"))
-        .values_list("current_stage", "n")
-    )
-    return [(label, counts.get(code, 0)) for code, label in Stage.choices]
+    return lead_counts(lines=lines).stages
 
 
 @dataclass(frozen=True)

@@ -235,11 +235,11 @@ def mentees(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _lead_filtered(request: HttpRequest):
+def _lead_filtered(request: HttpRequest) -> tuple[object, LeadFilterForm, dict]:
     lines = lines_led_by(request.user)
-    mentors = list(mentors_of(lines))
-    load = selectors.mentor_load(mentor_ids=[m.pk for m in mentors])
-    form = LeadFilterForm(request.GET or None, lines=lines, load=load)
+    # Read once with each mentor's load: the filter's choices are rendered from this list.
+    mentors = list(mentors_of(lines).annotate(load=selectors.active_mentees_count()))
+    form = LeadFilterForm(request.GET or None, lines=lines, mentors=mentors)
     filters = {"status": Enrolment.Status.ACTIVE}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -249,13 +249,16 @@ def _lead_filtered(request: HttpRequest):
             "status": data["status"],
             "stuck_only": data["stuck"],
         }
-    return lines, form, selectors.lead_enrolments(lines=lines, **filters)
+    return lines, form, filters
 
 
 @role_required(Role.TEAM_LEAD)
 def lead_enrolments(request: HttpRequest) -> HttpResponse:
-    lines, form, enrolments = _lead_filtered(request)
-    page = Paginator(enrolments, LEAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    lines, form, filters = _lead_filtered(request)
+    counts = selectors.lead_counts(lines=lines, **filters)
+    paginator = Paginator(selectors.lead_enrolments(lines=lines, **filters), LEAD_PAGE_SIZE)
+    paginator.count = counts.matching  # counted with the stages: no COUNT query of its own
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return TemplateResponse(
@@ -266,7 +269,7 @@ def lead_enrolments(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": selectors.lead_rows(page.object_list),
             "query": query.urlencode(),
-            "stage_counts": selectors.lead_stage_counts(lines=lines),
+            "stage_counts": counts.stages,
             "stuck_days": selectors.stuck_after_days(),
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
@@ -286,7 +289,8 @@ def _csv_safe(value) -> str:
 
 @role_required(Role.TEAM_LEAD)
 def lead_export(request: HttpRequest) -> StreamingHttpResponse:
-    _lines, _form, enrolments = _lead_filtered(request)
+    lines, _form, filters = _lead_filtered(request)
+    enrolments = selectors.lead_enrolments(lines=lines, **filters)
 
     def rows():
         # A chunk at a time: an export of a whole organisation stays flat in memory.

@@ -145,12 +145,15 @@ def mentoring_panels(request: HttpRequest, role: Role) -> list[Panel]:
         from trainingsite.permissions import lines_led_by
 
         lines = lines_led_by(user)
-        counts = selectors.lead_stage_counts(lines=lines)
-        stuck = selectors.lead_enrolments(lines=lines, stuck_only=True).count()
+        counts = selectors.lead_counts(lines=lines, stuck_only=True)
         return [
             Panel(
                 "mentoring/panels/lead.html",
-                {"stage_counts": counts, "stuck": stuck, "stuck_days": selectors.stuck_after_days()},
+                {
+                    "stage_counts": counts.stages,
+                    "stuck": counts.matching,
+                    "stuck_days": selectors.stuck_after_days(),
+                },
                 order=10,
             )
         ]

@@ -19,7 +19,7 @@ from trainingsite.roles import Role
 User = get_user_model()
 
 MENTOR_BOARD_BUDGET = 20
-LEAD_LIST_BUDGET = 15
+LEAD_LIST_BUDGET = 7
 
 
 def _mentees(count: int, *, lead, mentor, prog, line, prefix: str) -> None:

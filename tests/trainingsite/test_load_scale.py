@@ -32,7 +32,7 @@ BUDGETS = {
     "mentor dashboard": 18,
     "lead dashboard": 12,
     "people": 8,
-    "enrolments": 11,
+    "enrolments": 7,
     "certificates": 8,
     "rotation overview": 7,
 }
