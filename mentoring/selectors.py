@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,6 +20,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -174,25 +176,62 @@ def study_progress(enrolments: Sequence[Enrolment]) -> dict[int, StudyProgress]:
 # --- Joint review -----------------------------------------------------------------------------
 
 
+def _lesson_key_points(lesson: LessonPage) -> list[KeyPoint]:
+    points = []
+    for block in lesson.body:
+        if block.block_type != "key_points":
+            continue
+        for index, item in enumerate(block.value["points"].bound_blocks):
+            item_id = getattr(item, "id", None) or str(index)
+            points.append(
+                KeyPoint(
+                    lesson=lesson,
+                    key=f"{block.id}:{item_id}",
+                    point=item.value["point"],
+                    detail=item.value["detail"],
+                )
+            )
+    return points
+
+
 def key_points_of_lessons(lessons: Iterable[LessonPage]) -> list[KeyPoint]:
     """Key points of the given lessons, keyed exactly as courses.selectors.programme_key_points."""
-    points = []
     ids = [lesson.pk for lesson in lessons]
-    for lesson in LessonPage.objects.live().filter(pk__in=ids).order_by("path"):
-        for block in lesson.body:
-            if block.block_type != "key_points":
-                continue
-            for index, item in enumerate(block.value["points"].bound_blocks):
-                item_id = getattr(item, "id", None) or str(index)
-                points.append(
-                    KeyPoint(
-                        lesson=lesson,
-                        key=f"{block.id}:{item_id}",
-                        point=item.value["point"],
-                        detail=item.value["detail"],
-                    )
-                )
-    return points
+    return [
+        point
+        for lesson in LessonPage.objects.live().filter(pk__in=ids).order_by("path")
+        for point in _lesson_key_points(lesson)
+    ]
+
+
+def key_points_by_enrolment(enrolments: Sequence[Enrolment]) -> dict[int, list[KeyPoint]]:
+    """The joint-review checklist of many enrolments from one read of their lessons, keyed as
+    `enrolment_key_points` (refreshers need their `lesson_list` prefetched)."""
+    if not enrolments:
+        return {}
+    programmes = {e.programme.pk: e.programme for e in enrolments if e.kind != Enrolment.Kind.REFRESHER}
+    refresher_ids = {
+        e.pk: {lesson.pk for lesson in e.lesson_list}
+        for e in enrolments
+        if e.kind == Enrolment.Kind.REFRESHER
+    }
+    condition = Q(pk__in={pk for ids in refresher_ids.values() for pk in ids})
+    for programme in programmes.values():
+        condition |= Q(path__startswith=programme.path, depth__gt=programme.depth)
+    lessons = list(LessonPage.objects.live().filter(condition).order_by("path"))
+    points = {lesson.pk: _lesson_key_points(lesson) for lesson in lessons}
+    result = {}
+    for e in enrolments:
+        if e.kind == Enrolment.Kind.REFRESHER:
+            chosen = [lesson for lesson in lessons if lesson.pk in refresher_ids[e.pk]]
+        else:
+            chosen = [
+                lesson
+                for lesson in lessons
+                if lesson.path.startswith(e.programme.path) and lesson.depth > e.programme.depth
+            ]
+        result[e.pk] = [point for lesson in chosen for point in points[lesson.pk]]
+    return result
 
 
 def enrolment_key_points(enrolment: Enrolment, *, cache: dict | None = None) -> list[KeyPoint]:
@@ -489,58 +528,131 @@ def _days_since(when: datetime.datetime, now: datetime.datetime) -> int:
 
 
 def mentee_enrolments(*, mentor=None, pks: Iterable[int] | None = None) -> list[Enrolment]:
-    # Prefetched into plain lists (to_attr): a related manager per row and relation would cost
-    # more than the queries themselves on a board of fifty.
-    qs = enrolments_with_stages().prefetch_related(
+    qs = enrolments_with_stages()
+    if mentor is not None:
+        qs = qs.active().filter(mentor=mentor)
+    if pks is not None:
+        qs = qs.filter(pk__in=list(pks))
+    enrolments = list(qs.order_by("stage_started_at", "pk"))
+    _prefetch_current_work(enrolments)
+    return enrolments
+
+
+def _prefetch_current_work(enrolments: list[Enrolment]) -> None:
+    """Read what each row shows of its current stage, for the rows in that stage only.
+
+    Into plain lists (to_attr): a related manager per row and relation would cost more than the
+    queries themselves on a board of fifty. A relation nobody on the board needs is not read at all,
+    so the board costs one query per kind of record shown, whatever the number of mentees."""
+    in_stage: dict[str, list[Enrolment]] = defaultdict(list)
+    for e in enrolments:
+        in_stage[e.current_stage].append(e)
+    # The stages' annotation says which of them have open requests: read those requests only.
+    asking = [stage for e in enrolments for stage in e.stages.all() if stage.open_requests]
+    for stage in {stage for e in enrolments for stage in e.stages.all()} - set(asking):
+        stage.open_request_list = []
+    prefetch_related_objects(
+        asking,
         Prefetch(
-            "stages__requests",
+            "requests",
             queryset=_requests().filter(status=SignOffRequest.Status.OPEN),
             to_attr="open_request_list",
         ),
+    )
+    review = in_stage[Stage.JOINT_REVIEW]
+    prefetch_related_objects(
+        review,
         Prefetch("review_points", to_attr="review_point_list"),
         Prefetch(
             "questions",
             queryset=ReviewQuestion.objects.select_related("asked_by", "answered_by"),
             to_attr="question_list",
         ),
+    )
+    prefetch_related_objects(
+        [e for e in review if e.kind == Enrolment.Kind.REFRESHER], Prefetch("lessons", to_attr="lesson_list")
+    )
+    prefetch_related_objects(
+        in_stage[Stage.OBSERVATION],
         Prefetch(
             "observations",
             queryset=ObservationEntry.objects.order_by("date", "pk"),
             to_attr="observation_list",
         ),
-        Prefetch("supervised_shifts", to_attr="shift_list"),
-        Prefetch("lessons", to_attr="lesson_list"),
     )
-    if mentor is not None:
-        qs = qs.active().filter(mentor=mentor)
-    if pks is not None:
-        qs = qs.filter(pk__in=list(pks))
-    return list(qs.order_by("stage_started_at", "pk"))
+    prefetch_related_objects(in_stage[Stage.SUPERVISED], Prefetch("supervised_shifts", to_attr="shift_list"))
 
 
 def mentee_rows(mentor) -> list[MenteeRow]:
-    """The mentor dashboard: every active mentee with the figures of their current stage.
+    """The mentor's board: every active mentee with the figures of their current stage.
 
-    A fixed number of queries whatever the number of mentees (one key-point read per programme).
-    """
+    A fixed number of queries whatever the number of mentees or of their programmes."""
     return build_rows(mentee_enrolments(mentor=mentor))
 
 
+@dataclass(frozen=True)
+class MenteeSummary:
+    enrolment: Enrolment
+    days_in_stage: int
+    open_requests: int
+    unconfirmed: int  # observation sessions waiting for the mentor (in the observation stage)
+
+
+def mentee_summaries(mentor) -> list[MenteeSummary]:
+    """The dashboard's short list of a mentor's active mentees: one query, the counts by the
+    database (the board's full figures are for the board)."""
+    open_requests = (
+        SignOffRequest.objects.filter(stage__enrolment=OuterRef("pk"), status=SignOffRequest.Status.OPEN)
+        .order_by()
+        .values("stage__enrolment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    unconfirmed = (
+        ObservationEntry.objects.filter(enrolment=OuterRef("pk"), confirmed_at__isnull=True)
+        .order_by()
+        .values("enrolment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    enrolments = (
+        Enrolment.objects.active()
+        .filter(mentor=mentor)
+        .select_related("learner__profile")
+        .annotate(
+            open_request_count=Coalesce(Subquery(open_requests), 0),
+            unconfirmed_count=Case(
+                When(current_stage=Stage.OBSERVATION, then=Coalesce(Subquery(unconfirmed), 0)),
+                default=Value(0),
+            ),
+        )
+        .order_by("stage_started_at", "pk")
+    )
+    now = timezone.now()
+    return [
+        MenteeSummary(
+            enrolment=e,
+            days_in_stage=_days_since(e.stage_started_at, now),
+            open_requests=e.open_request_count,
+            unconfirmed=e.unconfirmed_count,
+        )
+        for e in enrolments
+    ]
+
+
 def build_rows(enrolments: list[Enrolment]) -> list[MenteeRow]:
+    """Rows of `mentee_enrolments`."""
     now = timezone.now()
     study = study_progress(enrolments)
-    points_cache: dict = {}
+    points = key_points_by_enrolment([e for e in enrolments if e.current_stage == Stage.JOINT_REVIEW])
     rows = []
     for e in enrolments:
         row = MenteeRow(enrolment=e, study=study[e.pk], days_in_stage=_days_since(e.stage_started_at, now))
         for stage in e.stages.all():
-            row.pending_requests.extend(getattr(stage, "open_request_list", []))
+            row.pending_requests.extend(stage.open_request_list)
         if e.current_stage == Stage.JOINT_REVIEW:
             row.review = review_state(
-                e,
-                points=_points_for_row(e, points_cache),
-                records=e.review_point_list,
-                questions=e.question_list,
+                e, points=points[e.pk], records=e.review_point_list, questions=e.question_list
             )
         elif e.current_stage == Stage.OBSERVATION:
             row.observation = observation_figures(e, e.observation_list)
@@ -553,12 +665,6 @@ def build_rows(enrolments: list[Enrolment]) -> list[MenteeRow]:
             )
         rows.append(row)
     return rows
-
-
-def _points_for_row(enrolment: Enrolment, cache: dict) -> list[KeyPoint]:
-    if enrolment.kind == Enrolment.Kind.REFRESHER:
-        return key_points_of_lessons(enrolment.lesson_list)
-    return enrolment_key_points(enrolment, cache=cache)
 
 
 @dataclass

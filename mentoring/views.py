@@ -228,10 +228,10 @@ def mentee_checklist(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.MENTOR)
 def mentees(request: HttpRequest) -> HttpResponse:
     rows = selectors.mentee_rows(request.user)
+    # The mentor's profile came with their mentees' rows; read it only when there are none.
+    profile = rows[0].enrolment.mentor.profile if rows else request.user.profile
     return TemplateResponse(
-        request,
-        "mentoring/mentees.html",
-        {"rows": rows, "capacity": request.user.profile.mentor_capacity},
+        request, "mentoring/mentees.html", {"rows": rows, "capacity": profile.mentor_capacity}
     )
 
 

@@ -133,14 +133,7 @@ def mentoring_panels(request: HttpRequest, role: Role) -> list[Panel]:
         enrolments = selectors.learner_enrolments(user)
         return [Panel("mentoring/panels/my_path.html", {"enrolments": enrolments}, order=10)]
     if role == Role.MENTOR:
-        rows = selectors.mentee_rows(user)
-        return [
-            Panel(
-                "mentoring/panels/mentees.html",
-                {"rows": rows, "capacity": user.profile.mentor_capacity},
-                order=10,
-            )
-        ]
+        return [Panel("mentoring/panels/mentees.html", {"rows": selectors.mentee_summaries(user)}, order=10)]
     if role == Role.TEAM_LEAD:
         from trainingsite.permissions import lines_led_by
 

@@ -28,8 +28,8 @@ BUDGETS = {
     "my quizzes": 8,
     "quiz": 12,  # includes the check that the quiz is one the person is assigned
     "attempt": 5,
-    "mentor board": 15,
-    "mentor dashboard": 18,
+    "mentor board": 8,
+    "mentor dashboard": 7,
     "lead dashboard": 12,
     "people": 8,
     "enrolments": 7,
