@@ -30,7 +30,7 @@ from wagtail import hooks
 from wagtail.models import ModelLogEntry
 
 from courses.models import LessonPage, LessonProgress, ProgrammePage
-from courses.selectors import KeyPoint, programme_key_points
+from courses.selectors import KeyPoint, programme_lessons
 
 from .models import (
     SIGNED_STAGES,
@@ -234,15 +234,15 @@ def key_points_by_enrolment(enrolments: Sequence[Enrolment]) -> dict[int, list[K
     return result
 
 
-def enrolment_key_points(enrolment: Enrolment, *, cache: dict | None = None) -> list[KeyPoint]:
+def enrolment_key_points(enrolment: Enrolment) -> list[KeyPoint]:
     """The checklist of the joint review: the programme's key points, or a refresher's lessons'."""
     if enrolment.kind == Enrolment.Kind.REFRESHER:
-        return key_points_of_lessons(enrolment.lessons.all())
-    if cache is not None:
-        if enrolment.programme_id not in cache:
-            cache[enrolment.programme_id] = programme_key_points(enrolment.programme)
-        return cache[enrolment.programme_id]
-    return programme_key_points(enrolment.programme)
+        lessons = getattr(enrolment, "lesson_list", None)
+        return key_points_of_lessons(enrolment.lessons.all() if lessons is None else lessons)
+    # programme_key_points' lessons and keys, from one query (it reads them as specific pages: two).
+    return [
+        point for lesson in programme_lessons(enrolment.programme) for point in _lesson_key_points(lesson)
+    ]
 
 
 @dataclass
@@ -436,36 +436,66 @@ def enrolments_with_stages() -> QuerySet[Enrolment]:
         "learner__profile__line",
         "learner__profile__group",
         "mentor__profile",
-    ).prefetch_related(
-        "programme",
-        Prefetch(
-            "stages",
-            queryset=StageProgress.objects.order_by("position").annotate(
-                open_requests=Count("requests", filter=Q(requests__status=SignOffRequest.Status.OPEN))
-            ),
-        ),
+    ).prefetch_related("programme", Prefetch("stages", queryset=_stages()))
+
+
+def _stages() -> QuerySet[StageProgress]:
+    # Counted in the stages' own query, so that pages read a stage's requests and sign-offs only
+    # when it has some (distinct: the two joins would multiply each other's rows).
+    return StageProgress.objects.order_by("position").annotate(
+        open_requests=Count("requests", filter=Q(requests__status=SignOffRequest.Status.OPEN), distinct=True),
+        request_count=Count("requests", distinct=True),
+        sign_off_count=Count("sign_offs", distinct=True),
     )
 
 
 def enrolment_detail(pk: int) -> Enrolment:
-    return (
-        enrolments_with_stages()
-        .prefetch_related(
-            Prefetch("stages__sign_offs", queryset=_sign_offs()),
-            Prefetch("stages__requests", queryset=_requests()),
-            "review_points",
-            Prefetch("questions", queryset=ReviewQuestion.objects.select_related("asked_by", "answered_by")),
-            Prefetch(
-                "observations",
-                queryset=ObservationEntry.objects.select_related("confirmed_by").order_by("date", "pk"),
-            ),
-            Prefetch(
-                "supervised_shifts",
-                queryset=SupervisedShift.objects.select_related("recorded_by").order_by("date", "pk"),
-            ),
-        )
-        .get(pk=pk)
+    return with_detail(enrolments_with_stages().get(pk=pk))
+
+
+def with_detail(enrolment: Enrolment) -> Enrolment:
+    """Read what the enrolment page shows onto an enrolment loaded by `enrolments_with_stages`.
+
+    Plain lists (to_attr): each stage's `sign_off_list` and `request_list` (read only for the
+    stages whose counts say they have some), and the enrolment's `review_point_list`,
+    `question_list`, `observation_list`, `shift_list` and, for a refresher, `lesson_list`."""
+    stages = list(enrolment.stages.all())
+    # (An attribute already set counts as read for prefetch_related_objects: set the empty ones only.)
+    for stage in stages:
+        if not stage.sign_off_count:
+            stage.sign_off_list = []
+        if not stage.request_count:
+            stage.request_list = []
+    prefetch_related_objects(
+        [stage for stage in stages if stage.sign_off_count],
+        Prefetch("sign_offs", queryset=_sign_offs(), to_attr="sign_off_list"),
     )
+    prefetch_related_objects(
+        [stage for stage in stages if stage.request_count],
+        Prefetch("requests", queryset=_requests(), to_attr="request_list"),
+    )
+    lookups = [
+        Prefetch("review_points", to_attr="review_point_list"),
+        Prefetch(
+            "questions",
+            queryset=ReviewQuestion.objects.select_related("asked_by", "answered_by"),
+            to_attr="question_list",
+        ),
+        Prefetch(
+            "observations",
+            queryset=ObservationEntry.objects.select_related("confirmed_by").order_by("date", "pk"),
+            to_attr="observation_list",
+        ),
+        Prefetch(
+            "supervised_shifts",
+            queryset=SupervisedShift.objects.select_related("recorded_by").order_by("date", "pk"),
+            to_attr="shift_list",
+        ),
+    ]
+    if enrolment.kind == Enrolment.Kind.REFRESHER:
+        lookups.append(Prefetch("lessons", to_attr="lesson_list"))
+    prefetch_related_objects([enrolment], *lookups)
+    return enrolment
 
 
 def _sign_offs():
@@ -480,10 +510,14 @@ def _requests():
 
 def learner_enrolments(user) -> list[Enrolment]:
     """A learner's enrolments for "My path": active ones first, then finished ones."""
-    return sorted(
-        enrolments_with_stages().filter(learner=user).exclude(status=Enrolment.Status.CANCELLED),
-        key=lambda e: (e.status != Enrolment.Status.ACTIVE, -e.created_at.timestamp()),
+    # A learner has a few enrolments: their programmes are joined, not read apart.
+    enrolments = (
+        Enrolment.objects.filter(learner=user)
+        .exclude(status=Enrolment.Status.CANCELLED)
+        .select_related("learner__profile__line", "learner__profile__group", "mentor__profile", "programme")
+        .prefetch_related(Prefetch("stages", queryset=_stages()))
     )
+    return sorted(enrolments, key=lambda e: (e.status != Enrolment.Status.ACTIVE, -e.created_at.timestamp()))
 
 
 def enrolment_timeline(enrolment: Enrolment) -> QuerySet[ModelLogEntry]:

@@ -66,20 +66,24 @@ LEAD_PAGE_SIZE = 50
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def enrolment_page_context(request: HttpRequest, pk: int) -> dict:
-    """Everything the enrolment page (and its HTMX fragment) shows, for the person looking."""
-    e = selectors.enrolment_detail(pk)
+def enrolment_page_context(
+    request: HttpRequest, pk: int, *, enrolment: Enrolment | None = None, study=None
+) -> dict:
+    """Everything the enrolment page (and its HTMX fragment) shows, for the person looking.
+
+    `enrolment` and its `study` progress when the caller already read them (with their stages)."""
+    e = selectors.with_detail(enrolment) if enrolment is not None else selectors.enrolment_detail(pk)
     user = request.user
-    study = selectors.study_progress([e])[e.pk]
-    review = selectors.review_state(e, records=e.review_points.all(), questions=e.questions.all())
-    observations = list(e.observations.all())
+    study = study if study is not None else selectors.study_progress([e])[e.pk]
+    review = selectors.review_state(e, records=e.review_point_list, questions=e.question_list)
+    observations = e.observation_list
     observation = selectors.observation_figures(e, observations)
-    shifts = list(e.supervised_shifts.all())
+    shifts = e.shift_list
     supervised = selectors.supervised_figures(e, shifts)
     stages = []
     for stage in e.stages.all():
-        sign_offs = list(stage.sign_offs.all())
-        requests = list(stage.requests.all())
+        sign_offs = stage.sign_off_list
+        requests = stage.request_list
         open_request = next((r for r in requests if r.status == SignOffRequest.Status.OPEN), None)
         sent_back = [r for r in requests if r.status == SignOffRequest.Status.SENT_BACK]
         stages.append(
@@ -201,14 +205,19 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.AGENT)
 def my_path(request: HttpRequest) -> HttpResponse:
     enrolments = selectors.learner_enrolments(request.user)
-    for enrolment in enrolments:
-        if enrolment.is_active and services.enrolment_study_sync(enrolment=enrolment):
-            enrolments = selectors.learner_enrolments(request.user)
-            break
+    study = selectors.study_progress(enrolments)
+    # The study stage completes by itself once every lesson is studied; only then is there
+    # anything to write (and to read again).
+    done = [e for e in enrolments if e.is_active and e.current_stage == Stage.STUDY and study[e.pk].complete]
+    if sum(services.enrolment_study_sync(enrolment=e) for e in done):
+        enrolments = selectors.learner_enrolments(request.user)
+        study = selectors.study_progress(enrolments)
     current = enrolments[0] if enrolments else None
     context = {"enrolments": enrolments, "my_path": True}
     if current is not None:
-        context.update(enrolment_page_context(request, current.pk))
+        context.update(
+            enrolment_page_context(request, current.pk, enrolment=current, study=study[current.pk])
+        )
     return TemplateResponse(request, "mentoring/my_path.html", context)
 
 

@@ -28,6 +28,8 @@ User = get_user_model()
 
 MENTOR_BOARD_BUDGET = 12
 LEAD_LIST_BUDGET = 7
+# A newcomer half-way, with sign-offs, requests, questions and shifts: every kind of record shown.
+MY_PATH_BUDGET = 16
 
 
 def _mentees(count: int, *, lead, mentor, prog, line, prefix: str) -> None:
@@ -188,3 +190,31 @@ def test_mentor_board_reads_each_kind_of_record_once_whatever_the_programmes(cli
         if row.review is not None:
             expected = selectors.enrolment_key_points(row.enrolment)
             assert [item.point.key for item in row.review.items] == [p.key for p in expected]
+
+
+def _page_queries(client, user, url: str) -> int:
+    client.force_login(user)
+    client.get(url)  # warm the session and caches
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_my_path_half_way_reads_each_kind_of_record_once(client, team_lead, line, prog):
+    mentor = person(username="guide", roles=[Role.AGENT, Role.MENTOR], line=line)
+    learner = person(username="walker", roles=[Role.AGENT], line=line)
+    enrolment = enrolment_at(Stage.SUPERVISED, lead=team_lead, learner=learner, mentor=mentor, prog=prog)
+    supervised = stage_of(enrolment, Stage.SUPERVISED)
+    services.review_question_ask(actor=learner, enrolment=enrolment, question="Why?")
+    for days_ago in (3, 2):
+        record_shift(enrolment, mentor, days_ago=days_ago, handled=10, corrected=0)
+    services.stage_sign_off_request(actor=learner, stage=supervised)
+    url = reverse("mentoring:my_path")
+    few = _page_queries(client, learner, url)
+    services.stage_send_back(actor=mentor, stage=supervised, comment="One more shift.")
+    record_shift(enrolment, mentor, days_ago=1, handled=10, corrected=0)
+    services.review_question_ask(actor=learner, enrolment=enrolment, question="And this?")
+    services.stage_sign_off_request(actor=learner, stage=supervised)
+    assert _page_queries(client, learner, url) == few
+    assert few <= MY_PATH_BUDGET

@@ -24,7 +24,7 @@ BUDGETS = {
     "learner dashboard": 21,
     "lesson": 13,
     "programme": 16,
-    "my path": 27,
+    "my path": 16,
     "my quizzes": 8,
     "quiz": 12,  # includes the check that the quiz is one the person is assigned
     "attempt": 5,
