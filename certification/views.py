@@ -47,11 +47,12 @@ def _own_attempt(request: HttpRequest, pk: int) -> Attempt:
 
 @role_required(Role.AGENT)
 def my_quizzes(request: HttpRequest) -> HttpResponse:
-    statuses = selectors.quiz_statuses(user=request.user, quizzes=selectors.quizzes_for_learner(request.user))
+    certificates = list(selectors.certificates_of(request.user))
+    statuses = selectors.quiz_statuses(
+        user=request.user, quizzes=selectors.quizzes_for_learner(request.user), certificates=certificates
+    )
     return TemplateResponse(
-        request,
-        "certification/my_quizzes.html",
-        {"statuses": statuses, "certificates": selectors.certificates_of(request.user)},
+        request, "certification/my_quizzes.html", {"statuses": statuses, "certificates": certificates}
     )
 
 

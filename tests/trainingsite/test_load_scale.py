@@ -25,7 +25,7 @@ BUDGETS = {
     "lesson": 13,
     "programme": 16,
     "my path": 27,
-    "my quizzes": 8,
+    "my quizzes": 7,
     "quiz": 12,  # includes the check that the quiz is one the person is assigned
     "attempt": 5,
     "mentor board": 15,
@@ -33,7 +33,7 @@ BUDGETS = {
     "lead dashboard": 12,
     "people": 8,
     "enrolments": 11,
-    "certificates": 8,
+    "certificates": 6,
     "rotation overview": 7,
 }
 
