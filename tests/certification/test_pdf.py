@@ -1,9 +1,15 @@
+import re
+from pathlib import Path
+
 import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.templatetags.static import static
 from django.test import override_settings
 
 from certification import pdf, services
 from certification.models import Certificate
-from tests.certification.helpers import all_answers, as_querydict, pdf_page_count, pdf_text
+from tests.certification.helpers import all_answers, as_querydict, pdf_page_count, pdf_page_size, pdf_text
 
 
 def issue(quiz, user):
@@ -34,6 +40,46 @@ def test_fetcher_refuses_everything_but_static(url):
 def test_fetcher_serves_the_certificate_stylesheet():
     response = pdf.StaticOnlyFetcher().fetch(pdf.BASE_URL + "static/" + pdf.STYLESHEET)
     assert b"@page" in response.read()
+
+
+@pytest.fixture
+def manifest_static(settings, tmp_path):
+    """Production's hashed static names: ManifestStaticFilesStorage over a real collectstatic.
+
+    Only the certification app's static files are collected, to keep the test quick.
+    """
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder"]
+    settings.STATICFILES_DIRS = [Path(apps.get_app_config("certification").path) / "static"]
+    call_command("collectstatic", interactive=False, verbosity=0)
+    url = pdf.BASE_URL + static(pdf.STYLESHEET).lstrip("/")
+    assert re.search(r"/certificate\.[0-9a-f]{12}\.css$", url)
+    return url
+
+
+def test_fetcher_serves_the_hashed_stylesheet_under_manifest_storage(manifest_static):
+    fetcher = pdf.StaticOnlyFetcher()
+    assert b"@page" in fetcher.fetch(manifest_static).read()
+    assert fetcher.refused == []
+
+
+def test_fetcher_refuses_a_hashed_name_missing_from_the_manifest(manifest_static):
+    url = re.sub(r"\.[0-9a-f]{12}\.css$", ".0123456789ab.css", manifest_static)
+    fetcher = pdf.StaticOnlyFetcher()
+    with pytest.raises(pdf.RefusedURL):
+        fetcher.fetch(url)
+    assert fetcher.refused == [url]
+
+
+def test_pdf_under_manifest_storage_has_the_stylesheet_applied(manifest_static):
+    content = pdf.render_pdf(['<section class="certificate"><p class="holder">Иванова</p></section>'])
+    width, height = pdf_page_size(content)
+    # `@page { size: A4 landscape }` comes from the stylesheet alone; without it the page is portrait.
+    assert (round(width), round(height)) == (842, 595)
 
 
 def test_file_url_in_document_fetches_nothing():
@@ -89,3 +135,24 @@ def test_print_of_nothing_is_refused():
     with pytest.raises(services.CertificationError) as exc:
         services.certificates_print(certificates=[])
     assert exc.value.code == "empty"
+
+
+def test_stylesheet_is_parsed_once_per_thread():
+    from concurrent.futures import ThreadPoolExecutor
+
+    here = pdf._stylesheet(pdf.STYLESHEET)
+    assert pdf._stylesheet(pdf.STYLESHEET) is here
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        there = pool.submit(pdf._stylesheet, pdf.STYLESHEET).result()
+    assert there is not here
+
+
+def test_threads_render_certificates_side_by_side():
+    from concurrent.futures import ThreadPoolExecutor
+
+    pages = [f'<section class="certificate"><p class="holder">Сертификат {n}</p></section>' for n in range(4)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        documents = list(pool.map(lambda page: pdf.render_pdf([page]), pages))
+    for n, content in enumerate(documents):
+        assert f"Сертификат {n}" in pdf_text(content)
+        assert [round(side) for side in pdf_page_size(content)] == [842, 595]
