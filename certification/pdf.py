@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import logging
 import mimetypes
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from urllib.parse import unquote, urljoin, urlsplit
 
 import segno
@@ -180,3 +181,22 @@ def html_to_pdf(html: str, fetcher: StaticOnlyFetcher | None = None, *, styleshe
     font_config = _font_config()
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher or StaticOnlyFetcher())
     return document.write_pdf(stylesheets=list(stylesheets), font_config=font_config)
+
+
+def join_pdfs(documents: Sequence[bytes]) -> bytes:
+    """One PDF of the documents' pages, in order.
+
+    Pages are copied as they are (fonts, images, drawing), so a stored certificate prints exactly as
+    issued; joining is plain object copying and costs a few milliseconds a page.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    if len(documents) == 1:
+        return documents[0]
+    writer = PdfWriter()
+    for document in documents:
+        for page in PdfReader(io.BytesIO(document)).pages:
+            writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -10,6 +10,7 @@ from django.test import override_settings
 from certification import pdf, services
 from certification.models import Certificate
 from tests.certification.helpers import all_answers, as_querydict, pdf_page_count, pdf_page_size, pdf_text
+from tests.factories.organisation import person
 
 
 def issue(quiz, user):
@@ -123,12 +124,64 @@ def test_pdf_is_stored_at_issue_not_rerendered(the_quiz, newcomer, settings):
         assert again.pdf.read() == stored
 
 
-def test_print_renders_all_pages_in_one_document(the_quiz, newcomer, mentor, team_lead):
-    certificates = [issue(the_quiz, newcomer), issue(the_quiz, mentor)]
-    content = services.certificates_print(certificates=certificates)
-    assert pdf_page_count(content) == 2
-    text = pdf_text(content)
-    assert all(c.holder_name in text for c in certificates)
+@pytest.fixture
+def three_certificates(the_quiz, line):
+    names = [("Анна", "Щербакова"), ("Игорь", "Ёлкин"), ("Вера", "Орлова")]
+    return [
+        issue(the_quiz, person(username=f"agent{n}", first_name=first, last_name=last, line=line))
+        for n, (first, last) in enumerate(names)
+    ]
+
+
+def holders_by_page(content: bytes, certificates) -> list[str]:
+    """Which holder's name each page of the PDF shows (pdftotext ends every page with a form feed)."""
+    pages = pdf_text(content).split("\f")[:-1]
+    return [next(c.holder_name for c in certificates if c.holder_name in page) for page in pages]
+
+
+def test_print_joins_stored_pdfs_in_the_given_order(three_certificates, monkeypatch):
+    a, b, c = three_certificates
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("a stored certificate was rendered again")
+
+    monkeypatch.setattr(pdf, "render_pdf", no_rendering)
+    content = services.certificates_print(certificates=[b, c, a])
+    assert pdf_page_count(content) == 3
+    assert holders_by_page(content, three_certificates) == [b.holder_name, c.holder_name, a.holder_name]
+
+
+def test_print_renders_certificates_whose_stored_pdf_is_missing(three_certificates, monkeypatch):
+    a, b, c = three_certificates
+    b.pdf.storage.delete(b.pdf.name)
+    calls = []
+    real_render = pdf.render_pdf
+
+    def render(pages_html, **kwargs):
+        calls.append(list(pages_html))
+        return real_render(calls[-1], **kwargs)
+
+    monkeypatch.setattr(pdf, "render_pdf", render)
+    content = services.certificates_print(certificates=[a, b, c])
+    assert calls == [[b.page_html]]
+    assert pdf_page_count(content) == 3
+    assert holders_by_page(content, three_certificates) == [a.holder_name, b.holder_name, c.holder_name]
+
+
+def test_print_renders_consecutive_unstored_certificates_as_one_document(three_certificates, monkeypatch):
+    a, b, c = three_certificates
+    a.pdf, b.pdf = None, None
+    calls = []
+    real_render = pdf.render_pdf
+
+    def render(pages_html, **kwargs):
+        calls.append(list(pages_html))
+        return real_render(calls[-1], **kwargs)
+
+    monkeypatch.setattr(pdf, "render_pdf", render)
+    content = services.certificates_print(certificates=[a, b, c])
+    assert calls == [[a.page_html, b.page_html]]
+    assert holders_by_page(content, three_certificates) == [a.holder_name, b.holder_name, c.holder_name]
 
 
 def test_print_of_nothing_is_refused():
