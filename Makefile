@@ -23,7 +23,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 install: $(STAMP)
 
 # Debian packages the browser tests and PDF checks need, and HarfBuzz's subsetter (WeasyPrint falls
-# back to fontTools without it, ~20x slower per certificate); installed when missing (CI runs as root).
+# back to fontTools without it, 10+ times slower per certificate); installed when missing (CI runs as root).
 system-deps:
 	@missing=""; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \

@@ -35,14 +35,14 @@ def harfbuzz_subset_available() -> bool:
 
 @checks.register()
 def check_harfbuzz_subset(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
-    # Without the library WeasyPrint falls back to fontTools, about 20 times slower: a certificate
-    # then takes over a second to render instead of tens of milliseconds.
+    # Without the library WeasyPrint falls back to fontTools: measured here, one certificate took
+    # 350 ms of CPU instead of 27 ms.
     if harfbuzz_subset_available():
         return []
     return [
         checks.Warning(
             "HarfBuzz's subset library (libharfbuzz-subset.so.0, HarfBuzz 4.1 or later) cannot be loaded: "
-            "certificate PDFs will render about 20 times slower.",
+            "certificate PDFs will render more than ten times slower.",
             hint="Install it: apt-get install libharfbuzz-subset0 (Debian/Ubuntu), or `make system-deps`.",
             id="certification.W001",
         )

@@ -209,3 +209,18 @@ def test_threads_render_certificates_side_by_side():
     for n, content in enumerate(documents):
         assert f"Сертификат {n}" in pdf_text(content)
         assert [round(side) for side in pdf_page_size(content)] == [842, 595]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_join_leaves_the_garbage_collector_as_it_found_it(enabled):
+    import gc
+
+    one = pdf.render_pdf(['<section class="certificate"><p>1</p></section>'])
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        joined = pdf.join_pdfs([one, one])
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
+    assert pdf_page_count(joined) == 2
