@@ -4,6 +4,9 @@ WeasyPrint fetches nothing but the project's own static files: the document's ba
 placeholder host, and the URL fetcher serves `/static/...` under it from the staticfiles finders and
 refuses every other URL (file://, http(s)://, data: and the rest). Names and other frozen text are
 autoescaped by the template, so HTML typed into a name prints as text.
+
+Each certificate is rendered once, at issue, and stored; printing many joins the stored PDFs
+(`join_pdfs`) rather than laying every page out again.
 """
 
 from __future__ import annotations
@@ -162,9 +165,8 @@ def _stylesheet(name: str):
     cache = getattr(_local, "stylesheets", None)
     if cache is None:
         cache = _local.stylesheets = {}
-    if url not in cache:
-        fetcher = StaticOnlyFetcher()
-        cache[url] = CSS(url=url, url_fetcher=fetcher, font_config=_font_config())
+    if url not in cache or settings.DEBUG:  # in development, an edited stylesheet shows at once
+        cache[url] = CSS(url=url, url_fetcher=StaticOnlyFetcher(), font_config=_font_config())
     return cache[url]
 
 
