@@ -38,6 +38,7 @@ from .models import (
     QuizOverride,
 )
 from .permissions import can_take_quiz
+from .tasks import store_certificate_pdf
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -405,7 +406,8 @@ def new_code() -> str:
 
 
 def certificate_issue(*, attempt: Attempt, when: datetime.datetime | None = None) -> Certificate:
-    """Freeze what is printed and store the PDF. Idempotent per attempt."""
+    """Freeze what is printed and queue the PDF (rendered by the task worker once this commits; a
+    download before then renders it). Idempotent per attempt."""
     when = when or timezone.now()
     with transaction.atomic():
         existing = Certificate.objects.filter(attempt=attempt).first()
@@ -434,8 +436,6 @@ def certificate_issue(*, attempt: Attempt, when: datetime.datetime | None = None
         certificate.page_html = pdf.render_page_html(
             certificate=certificate, verify_url=verify_url(certificate.code)
         )
-        content = pdf.render_pdf([certificate.page_html], title=certificate.holder_name)
-        certificate.pdf.save(f"{certificate.code[:16]}.pdf", ContentFile(content), save=False)
         certificate.save()
         log(
             instance=certificate,
@@ -443,6 +443,22 @@ def certificate_issue(*, attempt: Attempt, when: datetime.datetime | None = None
             user=None,
             data={"attempt": attempt.pk},
         )
+        # robust: a queue that cannot be reached must not undo a graded attempt; the PDF is then
+        # rendered at the first download.
+        transaction.on_commit(lambda: store_certificate_pdf.enqueue(certificate.pk), robust=True)
+    return certificate
+
+
+def certificate_store_pdf(*, certificate_id: int) -> Certificate:
+    """Render the frozen page into the stored PDF unless it is there already. The row lock makes a
+    download and the task worker, or two workers, render it once."""
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+        if certificate.pdf and certificate.pdf.storage.exists(certificate.pdf.name):
+            return certificate
+        content = pdf.render_pdf([certificate.page_html], title=certificate.holder_name)
+        certificate.pdf.save(f"{certificate.code[:16]}.pdf", ContentFile(content), save=False)
+        certificate.save(update_fields=["pdf"])
     return certificate
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.templatetags.static import static
-from django.test import override_settings
+from django.test import TestCase, override_settings
 
 from certification import pdf, services
 from certification.models import Certificate
@@ -14,9 +14,13 @@ from tests.factories.organisation import person
 
 
 def issue(quiz, user):
+    """Finish a passing attempt and commit, so the queued PDF task runs (at once in tests)."""
     attempt = services.attempt_start(quiz=quiz, user=user)
     services.attempt_answer_all(attempt=attempt, user=user, data=as_querydict(all_answers(attempt)))
-    return services.attempt_finish(attempt=attempt, user=user).certificate
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        certificate = services.attempt_finish(attempt=attempt, user=user).certificate
+    certificate.refresh_from_db()
+    return certificate
 
 
 @pytest.mark.parametrize(
