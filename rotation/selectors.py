@@ -8,7 +8,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Max, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
 
 from trainingsite.models import Line, Profile
 from trainingsite.roles import Role
@@ -215,36 +230,34 @@ def host_mentors(*, line: Line, group=None) -> QuerySet:
     return qs.order_by("last_name", "first_name")
 
 
+DUE_STATUSES = ("overdue", "due", "planned", "not_yet", "unknown")
+# The statuses a team lead acts on: the overview lists these, the others are only counted.
+ACTIONABLE = ("overdue", "due", "planned")
+
+
 @dataclass(frozen=True)
 class AgentDue:
     profile: Profile
+    status: str
     since: datetime.date | None
-    eligible_on: datetime.date | None
     last_rotation_end: datetime.date | None
     next_rotation: Rotation | None
     today: datetime.date
+
+    @property
+    def eligible_on(self) -> datetime.date | None:
+        return self.since + datetime.timedelta(days=conf.eligible_after_days()) if self.since else None
 
     @property
     def never_rotated(self) -> bool:
         return self.last_rotation_end is None
 
     @property
-    def status(self) -> str:
-        if self.next_rotation is not None:
-            return "planned"
-        if self.eligible_on is None:
-            return "unknown"
-        if self.eligible_on > self.today:
-            return "not_yet"
-        if (self.today - self.eligible_on).days > conf.overdue_after_days():
-            return "overdue"
-        return "due"
-
-    @property
     def days_overdue(self) -> int:
-        if self.eligible_on is None or self.eligible_on > self.today:
+        eligible_on = self.eligible_on
+        if eligible_on is None or eligible_on > self.today:
             return 0
-        return (self.today - self.eligible_on).days
+        return (self.today - eligible_on).days
 
 
 def eligible_from(
@@ -260,62 +273,138 @@ def eligible_from(
     return since + datetime.timedelta(days=conf.eligible_after_days())
 
 
-def agents_due(*, lines, today: datetime.date) -> list[AgentDue]:
-    """Every active agent of `lines` with when they become eligible, in three queries."""
-    profiles = list(
-        Profile.objects.filter(line__in=lines, user__is_active=True, user__groups__name=Role.AGENT.value)
-        .select_related("user", "line", "group")
-        .distinct()
-    )
-    ids = [p.user_id for p in profiles]
-    last_end = dict(
+def agent_profiles(*, lines) -> QuerySet[Profile]:
+    """Active agents of `lines`; Exists rather than a join on groups, so no DISTINCT is needed."""
+    agent_role = User.groups.through.objects.filter(user_id=OuterRef("user_id"), group__name=Role.AGENT.value)
+    return Profile.objects.filter(line__in=lines, user__is_active=True).filter(Exists(agent_role))
+
+
+def with_due_status(profiles: QuerySet[Profile], *, today: datetime.date) -> QuerySet[Profile]:
+    """Annotate `last_rotation_end`, `since` (the later of joining the line and the last rotation's
+    end), `due_status` (one of DUE_STATUSES) and `due_rank` (their order), all in SQL.
+
+    The thresholds are turned into dates here, so the database compares dates and needs no date
+    arithmetic (which SQLite and PostgreSQL spell differently): eligible once `since` is on or
+    before `today - eligible_after`, overdue once it is more than `overdue_after` days before that.
+    """
+    eligible_by = today - datetime.timedelta(days=conf.eligible_after_days())
+    overdue_by = eligible_by - datetime.timedelta(days=conf.overdue_after_days())
+    last_end = (
         Rotation.objects.filter(
-            agent_id__in=ids, status__in=[Rotation.Status.DONE, Rotation.Status.IN_PROGRESS]
+            agent_id=OuterRef("user_id"), status__in=[Rotation.Status.DONE, Rotation.Status.IN_PROGRESS]
         )
-        .values("agent_id")
-        .annotate(last=Max("ends_on"))
-        .values_list("agent_id", "last")
+        .order_by("-ends_on")
+        .values("ends_on")[:1]
     )
-    upcoming: dict[int, Rotation] = {}
-    for rotation in (
-        Rotation.objects.filter(
-            agent_id__in=ids, status__in=[Rotation.Status.PLANNED, Rotation.Status.IN_PROGRESS]
+    upcoming = Rotation.objects.filter(
+        agent_id=OuterRef("user_id"),
+        status__in=[Rotation.Status.PLANNED, Rotation.Status.IN_PROGRESS],
+        ends_on__gte=today,
+    )
+    joined = Coalesce("line_joined_on", "hire_date")
+    status = Case(
+        When(Exists(upcoming), then=Value("planned")),
+        When(since__isnull=True, then=Value("unknown")),
+        When(since__gt=eligible_by, then=Value("not_yet")),
+        When(since__lt=overdue_by, then=Value("overdue")),
+        default=Value("due"),
+        output_field=CharField(),
+    )
+    return (
+        profiles.annotate(
+            last_rotation_end=Subquery(last_end, output_field=DateField()),
+            # GREATEST ignores NULL on PostgreSQL but not on SQLite; coalescing each side to the other
+            # gives the later date, or the only one, on both.
+            since=Greatest(
+                Coalesce(joined, F("last_rotation_end")),
+                Coalesce(F("last_rotation_end"), joined),
+                output_field=DateField(),
+            ),
         )
-        .filter(ends_on__gte=today)
-        .select_related("host_line", "host_group")
-        .order_by("starts_on")
-    ):
-        upcoming.setdefault(rotation.agent_id, rotation)
-    result = []
-    for profile in profiles:
-        last = last_end.get(profile.user_id)
-        since = (
-            max(d for d in (profile.line_joined_on or profile.hire_date, last) if d)
-            if (profile.line_joined_on or profile.hire_date or last)
-            else None
-        )
-        result.append(
-            AgentDue(
-                profile=profile,
-                since=since,
-                eligible_on=eligible_from(
-                    line_joined_on=profile.line_joined_on or profile.hire_date, last_rotation_end=last
-                ),
-                last_rotation_end=last,
-                next_rotation=upcoming.get(profile.user_id),
-                today=today,
+        .annotate(due_status=status)
+        .annotate(
+            due_rank=Case(
+                *(When(due_status=s, then=Value(rank)) for rank, s in enumerate(DUE_STATUSES)),
+                output_field=IntegerField(),
             )
         )
-    order = {"overdue": 0, "due": 1, "planned": 2, "not_yet": 3, "unknown": 4}
-    result.sort(key=lambda a: (order[a.status], a.eligible_on or datetime.date.max, a.profile.full_name))
-    return result
+    )
+
+
+def due_ordered(profiles: QuerySet[Profile]) -> QuerySet[Profile]:
+    """Most pressing first, then the longest eligible, then by name (user id keeps pages stable)."""
+    return profiles.select_related("user", "line", "group").order_by(
+        "due_rank",
+        F("since").asc(nulls_last=True),
+        "user__last_name",
+        "user__first_name",
+        "patronymic",
+        "user_id",
+    )
+
+
+def due_counts(*, lines, today: datetime.date) -> tuple[dict[str, int], int]:
+    """Agents per due status, and how many of the due or overdue have never rotated: one query."""
+    counts = dict.fromkeys(DUE_STATUSES, 0)
+    never = 0
+    rows = (
+        with_due_status(agent_profiles(lines=lines), today=today)
+        .order_by()
+        .values("due_status")
+        .annotate(n=Count("pk"), never=Count("pk", filter=Q(last_rotation_end__isnull=True)))
+    )
+    for row in rows:
+        counts[row["due_status"]] = row["n"]
+        if row["due_status"] in ("due", "overdue"):
+            never += row["never"]
+    return counts, never
+
+
+def due_rows(profiles: Iterable[Profile], *, today: datetime.date) -> list[AgentDue]:
+    """AgentDue rows for annotated profiles (a page of them), with each one's next rotation."""
+    profiles = list(profiles)
+    upcoming: dict[int, Rotation] = {}
+    planned = [p.user_id for p in profiles if p.due_status == "planned"]
+    if planned:
+        for rotation in (
+            Rotation.objects.filter(
+                agent_id__in=planned,
+                status__in=[Rotation.Status.PLANNED, Rotation.Status.IN_PROGRESS],
+                ends_on__gte=today,
+            )
+            .select_related("host_line", "host_group")
+            .order_by("starts_on", "pk")
+        ):
+            upcoming.setdefault(rotation.agent_id, rotation)
+    return [
+        AgentDue(
+            profile=p,
+            status=p.due_status,
+            since=p.since,
+            last_rotation_end=p.last_rotation_end,
+            next_rotation=upcoming.get(p.user_id),
+            today=today,
+        )
+        for p in profiles
+    ]
+
+
+def agents_due(
+    *, lines, today: datetime.date, statuses: Iterable[str] | None = None, limit: int | None = None
+) -> list[AgentDue]:
+    """Active agents of `lines` (of `statuses`, the first `limit`, when given) with when they become
+    eligible, most pressing first, in two queries whatever their number."""
+    profiles = with_due_status(agent_profiles(lines=lines), today=today)
+    if statuses is not None:
+        profiles = profiles.filter(due_status__in=list(statuses))
+    profiles = due_ordered(profiles)
+    return due_rows(profiles[:limit] if limit is not None else profiles, today=today)
 
 
 def rotations_for_lead(*, lines) -> QuerySet[Rotation]:
     return (
-        Rotation.objects.filter(Q(home_line__in=lines) | Q(host_line__in=lines))
-        .select_related(
+        # Both are foreign keys, so a rotation matches once: no DISTINCT (costly with the joins).
+        Rotation.objects.filter(Q(home_line__in=lines) | Q(host_line__in=lines)).select_related(
             "agent__profile", "home_line", "host_line", "host_group__line", "host_mentor__profile"
         )
-        .distinct()
     )

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
@@ -46,28 +47,57 @@ def _agents_of(user):
     )
 
 
+DUE_PAGE_SIZE = 50
+ROTATIONS_PAGE_SIZE = 25
+ROSTER_PAGE_SIZE = 25
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    """The page's query string minus `names`, so a pager's links keep the other filters and pages."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
 @role_required(Role.TEAM_LEAD)
 def overview(request: HttpRequest) -> HttpResponse:
     lines = lines_led_by(request.user)
     today = timezone.localdate()
-    due = selectors.agents_due(lines=lines, today=today)
-    rotations = list(
+    counts, never = selectors.due_counts(lines=lines, today=today)
+    status = request.GET.get("status")
+    shown = (status,) if status in selectors.ACTIONABLE else selectors.ACTIONABLE
+    due_paginator = Paginator(
+        selectors.due_ordered(
+            selectors.with_due_status(selectors.agent_profiles(lines=lines), today=today).filter(
+                due_status__in=shown
+            )
+        ),
+        DUE_PAGE_SIZE,
+    )
+    # The per-status counts already hold the total: no second COUNT over the same annotations.
+    due_paginator.count = sum(counts[s] for s in shown)
+    due_page = due_paginator.get_page(request.GET.get("page"))
+    rotations_page = Paginator(
         selectors.rotations_for_lead(lines=lines)
         .filter(ends_on__gte=today - datetime.timedelta(days=30))
         .exclude(status=Rotation.Status.CANCELLED)
-        .order_by("starts_on")[:100]
-    )
-    counts = defaultdict(int)
-    for agent in due:
-        counts[agent.status] += 1
+        .order_by("starts_on", "pk"),
+        ROTATIONS_PAGE_SIZE,
+    ).get_page(request.GET.get("rpage"))
     return TemplateResponse(
         request,
         "rotation/overview.html",
         {
-            "due": [a for a in due if a.status in ("overdue", "due", "planned")],
+            "due": selectors.due_rows(due_page.object_list, today=today),
+            "due_page": due_page,
+            "due_query": _query_without(request, "page"),
+            "status": status if status in selectors.ACTIONABLE else "",
             "counts": counts,
-            "never": sum(1 for a in due if a.never_rotated and a.status in ("due", "overdue")),
-            "rotations": rotations,
+            "never": never,
+            "rotations": rotations_page.object_list,
+            "rotations_page": rotations_page,
+            "rotations_query": _query_without(request, "rpage"),
             "eligible_after_days": conf.eligible_after_days(),
         },
     )
