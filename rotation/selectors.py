@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
@@ -34,6 +34,7 @@ from .models import DayKind, Demand, Holiday, RosterEntry, Rotation, ShiftPatter
 
 User = get_user_model()
 ONE_DAY = datetime.timedelta(days=1)
+ONE_WEEK = datetime.timedelta(weeks=1)
 
 
 def daterange(start: datetime.date, end: datetime.date) -> Iterable[datetime.date]:
@@ -84,23 +85,50 @@ class ShiftCoverage:
 
 @dataclass
 class LineShifts:
-    """A line's shifts, minimums and weekly roster, loaded once and evaluated for any dates."""
+    """A line's shifts, minimums and how many are rostered on each, loaded once and evaluated for
+    any dates. Only counts come from the database: the roster of a single agent is read only for
+    the agents away on rotation (a handful), never the whole line's."""
 
     line: Line
     patterns: dict[str, list[ShiftPattern]]
     minimums: dict[int, int]
-    # (weekday, shift id) -> agent ids; weekday -> agents rostered on any shift that day
-    roster: dict[tuple[int, int], set[int]]
-    roster_by_weekday: dict[int, set[int]]
+    # (weekday, shift id) -> agents rostered; weekday -> agents rostered on any shift that day
+    rostered: dict[tuple[int, int], int]
+    rostered_by_weekday: dict[int, int]
+    entries: QuerySet[RosterEntry]
+    slots_of: dict[int, set[tuple[int, int]]] = field(default_factory=dict)
 
     def shifts_on(self, day: datetime.date, holidays) -> list[ShiftPattern]:
         return self.patterns.get(day_kind(day, holidays), [])
 
-    def rostered_on(self, day: datetime.date, shift: ShiftPattern, holidays) -> set[int]:
-        if shift.day_kind == DayKind.DAY_OFF and day.weekday() < 5:
-            # A weekday holiday: whoever was rostered that weekday covers the holiday shift.
-            return self.roster_by_weekday.get(day.weekday(), set())
-        return self.roster.get((day.weekday(), shift.pk), set())
+    @staticmethod
+    def covers_weekday(day: datetime.date, shift: ShiftPattern) -> bool:
+        # A weekday holiday: whoever was rostered that weekday covers the holiday shift.
+        return shift.day_kind == DayKind.DAY_OFF and day.weekday() < 5
+
+    def rostered_on(self, day: datetime.date, shift: ShiftPattern) -> int:
+        if self.covers_weekday(day, shift):
+            return self.rostered_by_weekday.get(day.weekday(), 0)
+        return self.rostered.get((day.weekday(), shift.pk), 0)
+
+    def load_slots(self, agent_ids: set[int]) -> None:
+        """Read the (weekday, shift) slots of the agents not read yet: one query, or none."""
+        missing = agent_ids - self.slots_of.keys()
+        if not missing:
+            return
+        for agent_id in missing:
+            self.slots_of[agent_id] = set()
+        for agent_id, weekday, shift_id in self.entries.filter(agent_id__in=missing).values_list(
+            "agent_id", "weekday", "shift_id"
+        ):
+            self.slots_of[agent_id].add((weekday, shift_id))
+
+    def away_on(self, day: datetime.date, shift: ShiftPattern, away: set[int]) -> int:
+        """How many of `away` (their slots loaded) were rostered on this shift of this day."""
+        weekday = day.weekday()
+        if self.covers_weekday(day, shift):
+            return sum(1 for a in away if any(w == weekday for w, _s in self.slots_of.get(a, ())))
+        return sum(1 for a in away if (weekday, shift.pk) in self.slots_of.get(a, ()))
 
 
 def line_shifts(line: Line) -> LineShifts:
@@ -115,15 +143,21 @@ def line_shifts(line: Line) -> LineShifts:
         except Demand.DoesNotExist:
             result = None
         minimums[pattern.pk] = result.rostered if result else 0
-    roster: dict[tuple[int, int], set[int]] = defaultdict(set)
-    by_weekday: dict[int, set[int]] = defaultdict(set)
-    entries = RosterEntry.objects.filter(
-        shift__line=line, agent__profile__line=line, agent__is_active=True
-    ).values_list("agent_id", "weekday", "shift_id")
-    for agent_id, weekday, shift_id in entries:
-        roster[(weekday, shift_id)].add(agent_id)
-        by_weekday[weekday].add(agent_id)
-    return LineShifts(line, dict(patterns), minimums, dict(roster), dict(by_weekday))
+    entries = RosterEntry.objects.filter(shift__line=line, agent__profile__line=line, agent__is_active=True)
+    rostered = {
+        (weekday, shift_id): n
+        for weekday, shift_id, n in entries.order_by()
+        .values("weekday", "shift_id")
+        .annotate(n=Count("pk"))
+        .values_list("weekday", "shift_id", "n")
+    }
+    by_weekday = dict(
+        entries.order_by()
+        .values("weekday")
+        .annotate(n=Count("agent_id", distinct=True))
+        .values_list("weekday", "n")
+    )
+    return LineShifts(line, dict(patterns), minimums, rostered, by_weekday, entries)
 
 
 def away_by_day(
@@ -159,21 +193,40 @@ def coverage(
     shifts = shifts or line_shifts(line)
     holidays = holidays_between(start, end)
     away = away_by_day(line=line, start=start, end=end, exclude_rotation_id=exclude_rotation_id, extra=extra)
+    shifts.load_slots(set().union(*away.values()))
     result = []
     for day in daterange(start, end):
         for pattern in shifts.shifts_on(day, holidays):
-            on_shift = shifts.rostered_on(day, pattern, holidays)
             result.append(
                 ShiftCoverage(
                     date=day,
                     shift=pattern,
-                    rostered=len(on_shift),
-                    away=len(on_shift & away.get(day, set())),
+                    rostered=shifts.rostered_on(day, pattern),
+                    away=shifts.away_on(day, pattern, away.get(day, set())),
                     minimum=shifts.minimums.get(pattern.pk, 0),
                     is_holiday=day in holidays,
                 )
             )
     return result
+
+
+def away_per_week(*, lines, start: datetime.date, weeks: int) -> dict[tuple[int, int], int]:
+    """(line id, week number from `start`) -> agents of the line away on rotation some day of that
+    week: one grouped query with a count per week, whatever the number of rotations."""
+    mondays = [start + datetime.timedelta(weeks=w) for w in range(weeks)]
+    counts = {
+        f"w{w}": Count("pk", filter=Q(starts_on__lte=monday + ONE_WEEK - ONE_DAY, ends_on__gte=monday))
+        for w, monday in enumerate(mondays)
+    }
+    rows = (
+        Rotation.objects.active()
+        .filter(home_line__in=lines)
+        .overlapping(start, mondays[-1] + datetime.timedelta(days=6))
+        .order_by()
+        .values("home_line_id")
+        .annotate(**counts)
+    )
+    return {(row["home_line_id"], w): row[f"w{w}"] for row in rows for w in range(weeks)}
 
 
 def mentor_guest_load(
