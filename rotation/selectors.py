@@ -425,7 +425,7 @@ def due_rows(profiles: Iterable[Profile], *, today: datetime.date) -> list[Agent
                 status__in=[Rotation.Status.PLANNED, Rotation.Status.IN_PROGRESS],
                 ends_on__gte=today,
             )
-            .select_related("host_line", "host_group")
+            .select_related("host_line", "host_group__line")
             .order_by("starts_on", "pk")
         ):
             upcoming.setdefault(rotation.agent_id, rotation)

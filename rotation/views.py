@@ -273,7 +273,12 @@ def rotation_create(request: HttpRequest) -> HttpResponse:
 def _rotation_or_404(request: HttpRequest, pk: int) -> Rotation:
     rotation = get_object_or_404(
         Rotation.objects.select_related(
-            "agent__profile", "home_line", "host_line", "host_group", "host_mentor__profile", "created_by"
+            "agent__profile",
+            "home_line",
+            "host_line",
+            "host_group__line",
+            "host_mentor__profile",
+            "created_by",
         ),
         pk=pk,
     )
@@ -400,7 +405,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         Rotation.objects.active()
         .filter(home_line=line)
         .overlapping(start, end)
-        .select_related("agent__profile", "host_line", "host_group", "home_line")
+        .select_related("agent__profile", "host_line", "host_group__line", "home_line")
         .order_by("starts_on", "pk")
     )
     week_rows = []
@@ -495,7 +500,7 @@ def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
     rotations = (
         Rotation.objects.active()
         .filter(agent=user)
-        .select_related("host_line", "host_group", "host_mentor__profile", "agent__profile")
+        .select_related("host_line", "host_group__line", "host_mentor__profile", "agent__profile")
     )
     response = HttpResponse(rotations_ical(rotations, host=request.get_host()), content_type="text/calendar")
     response["Content-Disposition"] = 'inline; filename="rotations.ics"'
@@ -585,13 +590,13 @@ def planner_accept(request: HttpRequest) -> HttpResponse:
 def my_rotations(request: HttpRequest) -> HttpResponse:
     rotations = (
         Rotation.objects.filter(agent=request.user)
-        .select_related("host_line", "host_group", "host_mentor__profile")
+        .select_related("host_line", "host_group__line", "host_mentor__profile")
         .order_by("-starts_on")
     )
     guests = (
         Rotation.objects.filter(host_mentor=request.user)
         .exclude(status=Rotation.Status.CANCELLED)
-        .select_related("agent__profile", "host_line", "host_group")
+        .select_related("agent__profile", "host_line", "host_group__line")
         .order_by("-starts_on")
     )
     return TemplateResponse(

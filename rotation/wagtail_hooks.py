@@ -156,7 +156,7 @@ def rotation_panels(request: HttpRequest, role: Role) -> list[Panel]:
                 status__in=[Rotation.Status.PLANNED, Rotation.Status.IN_PROGRESS],
                 ends_on__gte=today,
             )
-            .select_related("agent__profile", "home_line", "host_line", "host_group")
+            .select_related("agent__profile", "home_line", "host_line", "host_group__line")
             .order_by("starts_on")[:10]
         )
         if not guests:
@@ -169,7 +169,7 @@ def rotation_panels(request: HttpRequest, role: Role) -> list[Panel]:
                 status__in=[Rotation.Status.PLANNED, Rotation.Status.IN_PROGRESS],
                 ends_on__gte=today,
             )
-            .select_related("host_line", "host_group", "host_mentor__profile")
+            .select_related("host_line", "host_group__line", "host_mentor__profile")
             .prefetch_related("refresher_lessons")
             .order_by("starts_on")
             .first()
