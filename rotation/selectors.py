@@ -10,16 +10,15 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
-    CharField,
     Count,
     DateField,
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -334,54 +333,52 @@ def agent_profiles(*, lines) -> QuerySet[Profile]:
 
 def with_due_status(profiles: QuerySet[Profile], *, today: datetime.date) -> QuerySet[Profile]:
     """Annotate `last_rotation_end`, `since` (the later of joining the line and the last rotation's
-    end), `due_status` (one of DUE_STATUSES) and `due_rank` (their order), all in SQL.
+    end) and `due_rank` (the index of the agent's status in DUE_STATUSES), all in SQL.
 
-    The thresholds are turned into dates here, so the database compares dates and needs no date
-    arithmetic (which SQLite and PostgreSQL spell differently): eligible once `since` is on or
-    before `today - eligible_after`, overdue once it is more than `overdue_after` days before that.
+    The rotations are joined and aggregated once per agent (the rank and the order reuse the
+    aggregates; correlated subqueries were repeated in every branch of the CASE). The thresholds
+    are turned into dates here, so the database only compares dates, the same on SQLite and
+    PostgreSQL: eligible once `since` is on or before `today - eligible_after`, overdue once it is
+    more than `overdue_after` days before that.
     """
     eligible_by = today - datetime.timedelta(days=conf.eligible_after_days())
     overdue_by = eligible_by - datetime.timedelta(days=conf.overdue_after_days())
-    last_end = (
-        Rotation.objects.filter(
-            agent_id=OuterRef("user_id"), status__in=[Rotation.Status.DONE, Rotation.Status.IN_PROGRESS]
-        )
-        .order_by("-ends_on")
-        .values("ends_on")[:1]
-    )
-    upcoming = Rotation.objects.filter(
-        agent_id=OuterRef("user_id"),
-        status__in=[Rotation.Status.PLANNED, Rotation.Status.IN_PROGRESS],
-        ends_on__gte=today,
+    done = Q(user__rotations__status__in=[Rotation.Status.DONE, Rotation.Status.IN_PROGRESS])
+    upcoming = Q(
+        user__rotations__status__in=[Rotation.Status.PLANNED, Rotation.Status.IN_PROGRESS],
+        user__rotations__ends_on__gte=today,
     )
     joined = Coalesce("line_joined_on", "hire_date")
-    status = Case(
-        When(Exists(upcoming), then=Value("planned")),
-        When(since__isnull=True, then=Value("unknown")),
-        When(since__gt=eligible_by, then=Value("not_yet")),
-        When(since__lt=overdue_by, then=Value("overdue")),
-        default=Value("due"),
-        output_field=CharField(),
-    )
+    rank = DUE_STATUSES.index
     return (
         profiles.annotate(
-            last_rotation_end=Subquery(last_end, output_field=DateField()),
+            last_rotation_end=Max("user__rotations__ends_on", filter=done),
+            upcoming=Count("user__rotations", filter=upcoming),
+        )
+        .annotate(
             # GREATEST ignores NULL on PostgreSQL but not on SQLite; coalescing each side to the other
             # gives the later date, or the only one, on both.
             since=Greatest(
                 Coalesce(joined, F("last_rotation_end")),
                 Coalesce(F("last_rotation_end"), joined),
                 output_field=DateField(),
-            ),
+            )
         )
-        .annotate(due_status=status)
         .annotate(
             due_rank=Case(
-                *(When(due_status=s, then=Value(rank)) for rank, s in enumerate(DUE_STATUSES)),
+                When(upcoming__gt=0, then=Value(rank("planned"))),
+                When(since__isnull=True, then=Value(rank("unknown"))),
+                When(since__gt=eligible_by, then=Value(rank("not_yet"))),
+                When(since__lt=overdue_by, then=Value(rank("overdue"))),
+                default=Value(rank("due")),
                 output_field=IntegerField(),
             )
         )
     )
+
+
+def of_statuses(profiles: QuerySet[Profile], statuses: Iterable[str]) -> QuerySet[Profile]:
+    return profiles.filter(due_rank__in=[DUE_STATUSES.index(s) for s in statuses])
 
 
 def due_ordered(profiles: QuerySet[Profile]) -> QuerySet[Profile]:
@@ -398,18 +395,12 @@ def due_ordered(profiles: QuerySet[Profile]) -> QuerySet[Profile]:
 
 def due_counts(*, lines, today: datetime.date) -> tuple[dict[str, int], int]:
     """Agents per due status, and how many of the due or overdue have never rotated: one query."""
-    counts = dict.fromkeys(DUE_STATUSES, 0)
-    never = 0
-    rows = (
-        with_due_status(agent_profiles(lines=lines), today=today)
-        .order_by()
-        .values("due_status")
-        .annotate(n=Count("pk"), never=Count("pk", filter=Q(last_rotation_end__isnull=True)))
+    due_or_overdue = [DUE_STATUSES.index("due"), DUE_STATUSES.index("overdue")]
+    counts = with_due_status(agent_profiles(lines=lines), today=today).aggregate(
+        **{status: Count("pk", filter=Q(due_rank=rank)) for rank, status in enumerate(DUE_STATUSES)},
+        never=Count("pk", filter=Q(due_rank__in=due_or_overdue, last_rotation_end__isnull=True)),
     )
-    for row in rows:
-        counts[row["due_status"]] = row["n"]
-        if row["due_status"] in ("due", "overdue"):
-            never += row["never"]
+    never = counts.pop("never")
     return counts, never
 
 
@@ -417,7 +408,7 @@ def due_rows(profiles: Iterable[Profile], *, today: datetime.date) -> list[Agent
     """AgentDue rows for annotated profiles (a page of them), with each one's next rotation."""
     profiles = list(profiles)
     upcoming: dict[int, Rotation] = {}
-    planned = [p.user_id for p in profiles if p.due_status == "planned"]
+    planned = [p.user_id for p in profiles if p.upcoming]
     if planned:
         for rotation in (
             Rotation.objects.filter(
@@ -432,7 +423,7 @@ def due_rows(profiles: Iterable[Profile], *, today: datetime.date) -> list[Agent
     return [
         AgentDue(
             profile=p,
-            status=p.due_status,
+            status=DUE_STATUSES[p.due_rank],
             since=p.since,
             last_rotation_end=p.last_rotation_end,
             next_rotation=upcoming.get(p.user_id),
@@ -449,7 +440,7 @@ def agents_due(
     eligible, most pressing first, in two queries whatever their number."""
     profiles = with_due_status(agent_profiles(lines=lines), today=today)
     if statuses is not None:
-        profiles = profiles.filter(due_status__in=list(statuses))
+        profiles = of_statuses(profiles, statuses)
     profiles = due_ordered(profiles)
     return due_rows(profiles[:limit] if limit is not None else profiles, today=today)
 

@@ -48,7 +48,7 @@ def _agents_of(user):
     )
 
 
-DUE_PAGE_SIZE = 50
+DUE_PAGE_SIZE = 25
 ROTATIONS_PAGE_SIZE = 25
 ROSTER_PAGE_SIZE = 25
 
@@ -70,8 +70,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     shown = (status,) if status in selectors.ACTIONABLE else selectors.ACTIONABLE
     due_paginator = Paginator(
         selectors.due_ordered(
-            selectors.with_due_status(selectors.agent_profiles(lines=lines), today=today).filter(
-                due_status__in=shown
+            selectors.of_statuses(
+                selectors.with_due_status(selectors.agent_profiles(lines=lines), today=today), shown
             )
         ),
         DUE_PAGE_SIZE,
