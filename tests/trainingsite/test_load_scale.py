@@ -15,6 +15,7 @@ from certification import services as certification_services
 from certification.models import Attempt, AttemptQuestion, Certificate, Question, Quiz
 from courses.models import LessonPage, LessonProgress, ProgrammePage
 from mentoring.models import Enrolment
+from rotation.models import RosterEntry, Rotation
 
 User = get_user_model()
 SMALL = {"agents": 20, "programmes": 2, "attempts": 60, "certificates": 1}
@@ -64,6 +65,8 @@ def test_load_scale_builds_the_organisation_and_refuses_a_second_run(client):
     assert LessonProgress.objects.exists()
     assert Certificate.objects.count() == 1
     assert "60 finished attempts" in output
+    assert RosterEntry.objects.filter(agent__username__startswith="scale-").exists()
+    assert Rotation.objects.filter(status="done").exists()
 
     before = (User.objects.count(), ProgrammePage.objects.count(), Attempt.objects.count())
     with pytest.raises(CommandError, match="already holds the scale organisation"):
