@@ -167,7 +167,7 @@ def main() -> None:
     print(f"\ngunicorn 2 sync workers, PostgreSQL (load_scale), DEBUG off; {tool}, {args.seconds}s per URL")
     print(f"{'page':<19}{'req/s':>8}{'p50':>10}{'p99':>10}{'queries':>9}  ratio to bare view")
     for name, (rate, p50, p99) in results.items():
-        ratio = "1" if name == "bare view" else f"1/{bare / rate:.1f} ({100 * rate / bare:.0f} %)"
+        ratio = "1" if name == "bare view" else base._ratio(rate, bare)
         print(f"{name:<19}{rate:>8.0f}{p50:>10}{p99:>10}{counts[name]:>9}  {ratio}")
     print("Target (docs/benchmarks): pages and dashboards at a quarter of the bare view or better.")
 
