@@ -19,7 +19,9 @@ What it does, all on 127.0.0.1:
    Every response is timed; the report says when the last start was answered and the last attempt
    page was on screen, counted from the moment everyone pressed start.
 5. The bare view, served the same way, with the same 570 concurrent clients, in the same run.
-6. Checks in the database: one finished, graded attempt per agent; every answer the server
+6. A task worker (`manage.py db_worker`, as in production) renders the certificate PDFs the finishes
+   queued; the report says how long after the day it had rendered them all.
+7. Checks in the database: one finished, graded attempt per agent; every answer the server
    acknowledged is stored with the choice that was sent; one finish audit entry per attempt; at most
    one certificate per attempt. Any failure is printed and the exit status is 1.
 
@@ -57,6 +59,8 @@ SETTINGS_SOURCE = scale_pages.SETTINGS_SOURCE + textwrap.dedent(
     from django.conf import global_settings
 
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *global_settings.PASSWORD_HASHERS]
+    # As in production: a finish queues the certificate PDF for the task worker.
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     """
 )
 PROGRAMME_SLUG = "certification-day"
@@ -507,11 +511,17 @@ def main() -> None:
     quiz_id, usernames = prepare(args.agents, args.questions)
     base.environment = environment
     server = base.start_server(args.port) if args.workers == 2 else start_server(args.port, args.workers)
+    worker = start_task_worker()
     try:
-        saved, problems = asyncio.run(run(args, quiz_id, usernames))
+        try:
+            saved, problems = asyncio.run(run(args, quiz_id, usernames))
+        finally:
+            server.terminate()
+            server.wait(timeout=15)
+        problems += wait_for_pdfs(quiz_id)
     finally:
-        server.terminate()
-        server.wait(timeout=15)
+        worker.terminate()
+        worker.wait(timeout=30)
     problems += verify(quiz_id, saved)
     print(
         f"\ngunicorn {args.workers} sync workers, PostgreSQL, DEBUG off; asyncio client on the same 2 cores."
@@ -520,6 +530,38 @@ def main() -> None:
         print("PROBLEMS:\n  " + "\n  ".join(problems))
         raise SystemExit(1)
     print("No answer lost, every attempt graded once.")
+
+
+def start_task_worker():
+    import subprocess
+
+    return subprocess.Popen(
+        [base.BIN / "python", "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
+        cwd=base.ROOT,
+        env=environment(),
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def wait_for_pdfs(quiz_id: int, timeout: float = 300) -> list[str]:
+    """Wait until the task worker has stored the PDF of every certificate issued during the day."""
+    from certification.models import Certificate
+
+    certificates = Certificate.objects.filter(attempt__quiz_id=quiz_id)
+    started = time.monotonic()
+    while True:
+        waiting = certificates.filter(pdf="").count()
+        if not waiting or time.monotonic() - started > timeout:
+            break
+        time.sleep(0.5)
+    took = time.monotonic() - started
+    if waiting:
+        return [f"{waiting} certificate PDFs still not rendered {timeout:.0f} s after the day"]
+    print(
+        f"Certificate PDFs: all {certificates.count()} rendered by the task worker "
+        f"{took:.1f} s after the last finish was answered."
+    )
+    return []
 
 
 def start_server(port: int, workers: int):

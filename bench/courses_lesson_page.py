@@ -156,6 +156,12 @@ def start_server(port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
+def _ratio(rate: float, bare_rate: float) -> str:
+    if not rate or not bare_rate:
+        return "n/a (no request answered in time)"
+    return f"1/{bare_rate / rate:.1f} ({100 * rate / bare_rate:.0f} %)"
+
+
 def run_wrk(port: int, path: str, cookie: str, seconds: int) -> tuple[float, str, str]:
     output = subprocess.run(
         [
@@ -164,6 +170,8 @@ def run_wrk(port: int, path: str, cookie: str, seconds: int) -> tuple[float, str
             "-c16",
             f"-d{seconds}s",
             "--latency",
+            "--timeout",
+            "10s",  # wrk's 2 s default drops slow answers on a loaded machine: they would not count
             "-H",
             f"Cookie: {cookie}",
             f"http://127.0.0.1:{port}{path}",
@@ -237,7 +245,7 @@ def main() -> None:
     print(f"\ngunicorn 2 sync workers, SQLite, DEBUG off; load: {tool}, {args.seconds}s per URL")
     print(f"{'page':<11}{'req/s':>9}{'p50':>10}{'p99':>10}{'queries':>9}  ratio to bare view")
     for name, (rate, p50, p99) in results.items():
-        ratio = "1" if name == "bare" else f"1/{bare_rate / rate:.1f} ({100 * rate / bare_rate:.0f} %)"
+        ratio = "1" if name == "bare" else _ratio(rate, bare_rate)
         print(f"{name:<11}{rate:>9.0f}{p50:>10}{p99:>10}{counts[name]:>9}  {ratio}")
     print("Target (docs/benchmarks): lesson page and dashboards at a quarter of the bare view or better.")
     if load is run_loop:

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CertificationConfig(AppConfig):
     name = "certification"
     verbose_name = _("Certification")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from courses.models import ProgrammePage
@@ -40,15 +40,13 @@ class QuizStatus:
         return "not_started"
 
 
-def quiz_statuses(*, user, quizzes) -> list[QuizStatus]:
-    """Each quiz with the person's attempts and newest certificate; three queries in all."""
+def quiz_statuses(*, user, quizzes, certificates: list[Certificate] | None = None) -> list[QuizStatus]:
+    """Each quiz with the person's attempts and newest certificate; three queries in all, two when the
+    caller already holds the person's certificates (newest first)."""
     quizzes = list(quizzes)
     attempts = list(Attempt.objects.filter(user=user, quiz__in=quizzes).order_by("-number"))
-    certificates = list(
-        Certificate.objects.filter(user=user, programme_id__in=[q.programme_id for q in quizzes]).order_by(
-            "-issued_on", "-pk"
-        )
-    )
+    if certificates is None:
+        certificates = list(certificates_of(user).filter(programme_id__in=[q.programme_id for q in quizzes]))
     result = []
     for quiz in quizzes:
         result.append(
@@ -76,7 +74,8 @@ def quizzes_for_learner(user) -> QuerySet[Quiz]:
 
 
 def certificates_of(user) -> QuerySet[Certificate]:
-    return Certificate.objects.filter(user=user).order_by("-issued_on", "-pk")
+    # The printed page is only read when a PDF is rendered; lists never need it.
+    return Certificate.objects.filter(user=user).defer("page_html").order_by("-issued_on", "-pk")
 
 
 def certificates_for_lead(
@@ -108,6 +107,17 @@ def certificates_for_lead(
 
 
 def expiring_counts(user) -> dict[int, int]:
+    """Valid certificates in the person's lines that expire within 30, 60 and 90 days; one query."""
     today = timezone.localdate()
-    base = Certificate.objects.in_lines(lines_led_by(user))
-    return {days: base.expiring_within(today, days).count() for days in (30, 60, 90)}
+    windows = (30, 60, 90)
+    counts = (
+        Certificate.objects.in_lines(lines_led_by(user))
+        .valid_on(today)
+        .aggregate(
+            **{
+                f"d{days}": Count("pk", filter=Q(valid_until__lte=today + datetime.timedelta(days=days)))
+                for days in windows
+            }
+        )
+    )
+    return {days: counts[f"d{days}"] for days in windows}

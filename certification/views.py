@@ -47,11 +47,12 @@ def _own_attempt(request: HttpRequest, pk: int) -> Attempt:
 
 @role_required(Role.AGENT)
 def my_quizzes(request: HttpRequest) -> HttpResponse:
-    statuses = selectors.quiz_statuses(user=request.user, quizzes=selectors.quizzes_for_learner(request.user))
+    certificates = list(selectors.certificates_of(request.user))
+    statuses = selectors.quiz_statuses(
+        user=request.user, quizzes=selectors.quizzes_for_learner(request.user), certificates=certificates
+    )
     return TemplateResponse(
-        request,
-        "certification/my_quizzes.html",
-        {"statuses": statuses, "certificates": selectors.certificates_of(request.user)},
+        request, "certification/my_quizzes.html", {"statuses": statuses, "certificates": certificates}
     )
 
 
@@ -276,6 +277,9 @@ def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = get_object_or_404(Certificate.objects.select_related("line"), pk=pk)
     if not can_download_certificate(request.user, certificate):
         raise Http404
+    if not (certificate.pdf and certificate.pdf.storage.exists(certificate.pdf.name)):
+        # Issued moments ago and the task worker has not reached it yet (or it was lost).
+        certificate = services.certificate_store_pdf(certificate_id=certificate.pk)
     response = FileResponse(certificate.pdf.open("rb"), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="certificate-{certificate.pk}.pdf"'
     return response

@@ -231,13 +231,16 @@ def dashboard_panels(request, role) -> list[Panel]:
     user = request.user
     panels: list[Panel] = []
     if role == Role.AGENT and has_role(user, Role.AGENT):
-        statuses = selectors.quiz_statuses(user=user, quizzes=selectors.quizzes_for_learner(user))
-        certificates = list(selectors.certificates_of(user)[:5])
+        # A person holds a handful of certificates: read them once for the quiz states and the list.
+        certificates = list(selectors.certificates_of(user))
+        statuses = selectors.quiz_statuses(
+            user=user, quizzes=selectors.quizzes_for_learner(user), certificates=certificates
+        )
         if statuses or certificates:
             panels.append(
                 Panel(
                     "certification/panels/learner.html",
-                    {"statuses": statuses, "certificates": certificates},
+                    {"statuses": statuses, "certificates": certificates[:5]},
                     order=50,
                 )
             )

@@ -7,4 +7,6 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Study materials")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401
+        from . import receivers
+
+        receivers.connect_catalogue_invalidation()

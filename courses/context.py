@@ -4,20 +4,19 @@ Kept out of models.py so that pages hold content and this module holds the reade
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
-from wagtail.models import Page
 
 from . import selectors
+from .catalogue import catalogue
 from .models import LessonPage, ProgrammePage, TrainingLibraryPage
-from .permissions import Restriction, can_study, hidden_paths, passed_restriction_ids, view_restrictions
+from .permissions import Restriction, can_study, hidden_paths, passed_restriction_ids
 
 
-def request_restrictions(request: HttpRequest) -> list[Restriction]:
-    """The page tree's view restrictions, read once per request."""
+def request_restrictions(request: HttpRequest) -> tuple[Restriction, ...]:
+    """The page tree's view restrictions, from the catalogue once per request."""
     cached = getattr(request, "_courses_restrictions", None)
     if cached is None:
-        cached = request._courses_restrictions = view_restrictions()
+        cached = request._courses_restrictions = catalogue().restrictions
     return cached
 
 
@@ -35,10 +34,9 @@ def reader_hidden_paths(request: HttpRequest) -> tuple[str, ...]:
 def study_context(request: HttpRequest, lesson: LessonPage, *, hidden: tuple[str, ...] | None = None) -> dict:
     """What the lesson page and the "mark as studied" partial show about the reader's study."""
     hidden = reader_hidden_paths(request) if hidden is None else hidden
-    # One query for the breadcrumbs and the programme the lesson belongs to.
-    ancestors = list(Page.objects.ancestor_of(lesson).filter(depth__gt=1).order_by("depth"))
-    programme_type = ContentType.objects.get_for_model(ProgrammePage)
-    programme = next((a for a in ancestors if a.content_type_id == programme_type.pk and a.live), None)
+    # Breadcrumbs and the programme the lesson belongs to, from the catalogue: no query.
+    ancestors = catalogue().ancestors(lesson)
+    programme = next((a for a in ancestors if isinstance(a, ProgrammePage) and a.live), None)
     context: dict = {
         "lesson": lesson,
         "ancestors": ancestors,
@@ -68,6 +66,7 @@ def programme_context(request: HttpRequest, programme: ProgrammePage) -> dict:
     )
     assigned = selectors.programmes_for(request.user).filter(pk=programme.pk).exists()
     return {
+        "ancestors": catalogue().ancestors(programme),
         "progress": progress,
         "sections": sections,
         "assigned": assigned,
@@ -92,13 +91,15 @@ def library_context(request: HttpRequest, library: TrainingLibraryPage) -> dict:
 
 
 def module_context(request: HttpRequest, module) -> dict:
-    programme = ProgrammePage.objects.ancestor_of(module).live().first()
+    ancestors = catalogue().ancestors(module)
+    programme = next((a for a in ancestors if isinstance(a, ProgrammePage) and a.live), None)
     if programme is None:
-        return {"statuses": []}
+        return {"ancestors": ancestors, "statuses": []}
     [progress] = selectors.programmes_progress(
         user=request.user, programmes=[programme], hidden=reader_hidden_paths(request)
     )
     return {
+        "ancestors": ancestors,
         "programme": programme,
         "statuses": [s for s in progress.lessons if s.lesson.path.startswith(module.path)],
     }

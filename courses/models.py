@@ -20,7 +20,25 @@ if TYPE_CHECKING:
     from trainingsite.models import Line
 
 
-class TrainingLibraryPage(Page):
+class CataloguedPage:
+    """View restrictions from the per-process catalogue: Wagtail's check on every page served
+    otherwise costs two queries (ancestors, then restrictions) even where there is none."""
+
+    def get_view_restrictions(self):
+        from wagtail.models import PageViewRestriction
+
+        from .catalogue import catalogue
+
+        library = catalogue()
+        if library.has_aliases or self.alias_of_id or not self.pk:
+            return super().get_view_restrictions()
+        ids = [restriction.id for restriction in library.applicable_restrictions(self)]
+        if not ids:
+            return PageViewRestriction.objects.none()
+        return PageViewRestriction.objects.filter(pk__in=ids)
+
+
+class TrainingLibraryPage(CataloguedPage, Page):
     """The root of all study material; the Site's root page, served at /library/."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -33,24 +51,31 @@ class TrainingLibraryPage(Page):
     template = "courses/library_page.html"
 
     def route(self, request, path_components):
-        """Find the page for a URL in one lookup instead of one query per level of the tree.
+        """Find the page for a URL from the catalogue's table of URLs, then load only that page,
+        instead of one query per level of the tree.
 
         Nothing below the library routes specially (no RoutablePageMixin), so the page whose
         materialised URL matches is exactly what Wagtail's level-by-level walk would find.
         """
+        from .catalogue import catalogue, page_model
+
         if not path_components:
-            return super().route(request, path_components)
+            # This instance may be the catalogue's, shared by every request: serve a fresh one.
+            return (
+                RouteResult(type(self).objects.get(pk=self.pk)) if self.live else super().route(request, [])
+            )
         url_path = f"{self.url_path}{'/'.join(path_components)}/"
-        page = (
-            Page.objects.filter(slug=path_components[-1], url_path=url_path, path__startswith=self.path)
-            .only("pk", "content_type_id", "live")
-            .first()
-        )
-        if page is None or not page.live:
+        found = catalogue().routes.get(url_path)
+        if found is None:
             raise Http404
-        model = page.specific_class
+        pk, content_type_id = found
+        model = page_model(content_type_id)
         related = getattr(model, "route_select_related", ())
-        return RouteResult(model.objects.select_related(*related).get(pk=page.pk))
+        # The catalogue may be a moment ahead of its token, never behind it: check the page itself.
+        page = model.objects.select_related(*related).filter(pk=pk).first()
+        if page is None or not page.live or page.url_path != url_path:
+            raise Http404
+        return RouteResult(page)
 
     def get_context(self, request, *args, **kwargs):
         from .context import library_context
@@ -66,7 +91,7 @@ class ProgrammeQuerySet(PageQuerySet):
         return self.filter(line=line)
 
 
-class ProgrammePage(Page):
+class ProgrammePage(CataloguedPage, Page):
     """A training programme for a line (and optionally a group), with its stage rules."""
 
     line = models.ForeignKey(
@@ -144,7 +169,7 @@ class ProgrammePage(Page):
         verbose_name_plural = _("programmes")
 
 
-class ModulePage(Page):
+class ModulePage(CataloguedPage, Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -168,7 +193,7 @@ class LessonQuerySet(PageQuerySet):
         return self.descendant_of(programme)
 
 
-class LessonPage(Page):
+class LessonPage(CataloguedPage, Page):
     summary = models.TextField(_("summary"), blank=True, help_text=_("One or two sentences for lists."))
     body = StreamField(LessonStreamBlock(), verbose_name=_("body"))
     required = models.BooleanField(
@@ -272,3 +297,15 @@ class LessonProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.lesson}"
+
+
+class LibraryVersion(models.Model):
+    """One row whose token changes whenever the library's pages, view restrictions or sites change.
+
+    Every app process keeps its own copy of the published tree (`courses.catalogue`); reading this
+    token is how a process learns that an editor, in another process, changed something."""
+
+    token = models.CharField(max_length=32, blank=True, editable=False)
+
+    def __str__(self) -> str:
+        return self.token

@@ -77,7 +77,9 @@ def hidden_paths(
 ) -> tuple[str, ...]:
     """Tree paths whose subtrees `user` may not read."""
     if restrictions is None:
-        restrictions = view_restrictions()
+        from .catalogue import catalogue
+
+        restrictions = catalogue().restrictions
     return tuple(r.path for r in restrictions if not restriction_accepts(r, user, passed))
 
 

@@ -6,12 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Subquery
 from wagtail import hooks
 from wagtail.models import Page
 
 from trainingsite.models import Line, Profile
 
+from .catalogue import LESSON_FIELDS, catalogue
 from .models import LessonPage, LessonProgress, ModulePage, ProgrammePage
 from .permissions import is_hidden
 
@@ -19,21 +20,7 @@ from .permissions import is_hidden
 # `fn(user) -> Q` on ProgrammePage with this hook; the Qs are OR-ed with the line/group rule.
 ASSIGNED_PROGRAMMES_HOOK = "courses_assigned_programmes"
 
-LESSON_LIST_FIELDS = (
-    "id",
-    "path",
-    "depth",
-    "title",
-    "slug",
-    "url_path",
-    "live",
-    "summary",
-    "required",
-    "estimated_minutes",
-    "live_revision_id",
-    "last_substantive_revision_id",
-    "substantive_change_at",
-)
+LESSON_LIST_FIELDS = LESSON_FIELDS
 
 
 def _lessons_under(paths: list[str]) -> QuerySet[LessonPage]:
@@ -50,11 +37,19 @@ def programme_lessons(programme: ProgrammePage) -> QuerySet[LessonPage]:
 
 def programmes_for(user: AbstractBaseUser) -> QuerySet[ProgrammePage]:
     """The live programmes assigned to `user`: those of their line (and of their group, when the
-    programme names one), plus whatever other apps add through ASSIGNED_PROGRAMMES_HOOK."""
+    programme names one), plus whatever other apps add through ASSIGNED_PROGRAMMES_HOOK.
+    One query: the profile is read in a subquery unless it is already loaded."""
     condition = Q(pk__in=[])
-    profile = Profile.objects.filter(user=user).only("line_id", "group_id").first() if user.pk else None
-    if profile is not None and profile.line_id is not None:
-        condition |= Q(line_id=profile.line_id) & (Q(group__isnull=True) | Q(group_id=profile.group_id))
+    if user.pk:
+        profile = user._state.fields_cache.get("profile")
+        if profile is not None:
+            line_id, group_id = profile.line_id, profile.group_id
+        else:
+            own = Profile.objects.filter(user_id=user.pk)
+            line_id = Subquery(own.values("line_id")[:1])
+            group_id = Subquery(own.values("group_id")[:1])
+        if line_id is not None:
+            condition |= Q(line_id=line_id) & (Q(group__isnull=True) | Q(group_id=group_id))
     for fn in hooks.get_hooks(ASSIGNED_PROGRAMMES_HOOK):
         extra = fn(user)
         if extra is not None:
@@ -129,32 +124,28 @@ def _progress_by_lesson(user: AbstractBaseUser, lesson_ids: list[int]) -> dict[i
 def programmes_progress(
     *, user: AbstractBaseUser, programmes: Iterable[ProgrammePage], hidden: Iterable[str] = ()
 ) -> list[ProgrammeProgress]:
-    """Progress in each programme, in two queries whatever the number of programmes and lessons.
-    `hidden` are tree paths the reader may not see (view restrictions); their lessons do not count."""
+    """Progress in each programme: the lessons come from the catalogue, the learner's records from
+    one query, whatever the number of programmes and lessons. `hidden` are tree paths the reader may
+    not see (view restrictions); their lessons do not count."""
     programmes = list(programmes)
     if not programmes:
         return []
     hidden = tuple(hidden)
-    lessons = [
-        lesson
-        for lesson in _lessons_under([p.path for p in programmes])
-        .live()
-        .order_by("path")
-        .only(*LESSON_LIST_FIELDS)
-        if not is_hidden(lesson.path, hidden)
-    ]
-    progress = _progress_by_lesson(user, [lesson.pk for lesson in lessons])
-    return [_programme_progress(programme, lessons, progress) for programme in programmes]
+    library = catalogue()
+    lessons = {
+        programme.pk: [
+            lesson for lesson in library.programme_lessons(programme) if not is_hidden(lesson.path, hidden)
+        ]
+        for programme in programmes
+    }
+    progress = _progress_by_lesson(user, [lesson.pk for own in lessons.values() for lesson in own])
+    return [_programme_progress(programme, lessons[programme.pk], progress) for programme in programmes]
 
 
 def _programme_progress(
     programme: ProgrammePage, lessons: list[LessonPage], progress: dict[int, LessonProgress]
 ) -> ProgrammeProgress:
-    own = [
-        LessonStatus(lesson, progress.get(lesson.pk))
-        for lesson in lessons
-        if lesson.path.startswith(programme.path)
-    ]
+    own = [LessonStatus(lesson, progress.get(lesson.pk)) for lesson in lessons]
     required = [s for s in own if s.lesson.required]
     outstanding = tuple(s.lesson for s in required if not s.studied)
     next_lesson = outstanding[0] if outstanding else next((s.lesson for s in own if not s.studied), None)
@@ -191,16 +182,14 @@ def programme_outline(
     *, user: AbstractBaseUser, programme: ProgrammePage, hidden: Iterable[str] = ()
 ) -> tuple[ProgrammeProgress, list[OutlineSection]]:
     """The programme page: its lessons grouped by module (lessons directly under the programme
-    first), each with the reader's status. Three queries whatever the number of lessons."""
+    first), each with the reader's status. One query (the reader's records) whatever the number
+    of lessons."""
     hidden = tuple(hidden)
     [progress] = programmes_progress(user=user, programmes=[programme], hidden=hidden)
     modules = {
         module.path: module
-        for module in ModulePage.objects.live()
-        .child_of(programme)
-        .order_by("path")
-        .only("pk", "path", "depth", "title", "slug", "url_path", "intro")
-        if not is_hidden(module.path, hidden)
+        for module in catalogue().programme_modules(programme)
+        if module.depth == programme.depth + 1 and not is_hidden(module.path, hidden)
     }
     sections: dict[str | None, OutlineSection] = {None: OutlineSection(module=None, lessons=[])}
     for path, module in modules.items():

@@ -16,6 +16,7 @@ from trainingsite.dashboard import Panel
 from trainingsite.roles import Role
 
 from . import selectors
+from .catalogue import use_cached_site
 from .context import reader_hidden_paths, request_restrictions
 from .models import LessonProgress
 from .permissions import can_download_document, is_staff_member, passed_restriction_ids, restriction_accepts
@@ -67,6 +68,7 @@ def nav_items(request: HttpRequest, roles) -> list[tuple[str, str]]:
 def study_panels(request: HttpRequest, role: Role) -> list[Panel]:
     if role != Role.AGENT:
         return []
+    use_cached_site(request)  # the panel links to pages: Wagtail's site without a query
     hidden = reader_hidden_paths(request)
     progress = selectors.programmes_progress(
         user=request.user, programmes=selectors.programmes_for(request.user), hidden=hidden

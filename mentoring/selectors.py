@@ -61,16 +61,14 @@ def enrolment_for(*, user, programme: ProgrammePage) -> Enrolment | None:
     )
 
 
-def mentor_load(*, mentor_ids: Iterable[int]) -> dict[int, int]:
-    """Active mentees per mentor (every id asked for is in the answer, 0 when none)."""
+def mentor_load(*, mentor_ids: Iterable[int], kinds: Iterable[str] | None = None) -> dict[int, int]:
+    """Active mentees per mentor (every id asked for is in the answer, 0 when none); with `kinds`,
+    only enrolments of those kinds (rotation counts refreshers as guests on their own dates)."""
     ids = list(mentor_ids)
-    counts = dict(
-        Enrolment.objects.active()
-        .filter(mentor_id__in=ids)
-        .values("mentor_id")
-        .annotate(n=Count("pk"))
-        .values_list("mentor_id", "n")
-    )
+    enrolments = Enrolment.objects.active().filter(mentor_id__in=ids)
+    if kinds is not None:
+        enrolments = enrolments.filter(kind__in=list(kinds))
+    counts = dict(enrolments.values("mentor_id").annotate(n=Count("pk")).values_list("mentor_id", "n"))
     return {pk: counts.get(pk, 0) for pk in ids}
 
 

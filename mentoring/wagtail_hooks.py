@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -151,6 +152,18 @@ def mentoring_panels(request: HttpRequest, role: Role) -> list[Panel]:
             )
         ]
     return []
+
+
+@hooks.register("courses_assigned_programmes")
+def enrolled_programmes(user) -> Q | None:
+    """A newcomer's onboarding programme is assigned to them even when it is not their line's (a
+    move between lines is enrolled before the profile moves). A subquery: no query of its own."""
+    if not user.pk:
+        return None
+    enrolled = Enrolment.objects.filter(
+        learner_id=user.pk, kind=Enrolment.Kind.ONBOARDING, status=Enrolment.Status.ACTIVE
+    ).values("programme_id")
+    return Q(pk__in=enrolled)
 
 
 @hooks.register("training_nav_items")

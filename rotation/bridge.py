@@ -9,34 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count
-
 from trainingsite.errors import ServiceError
 
 
 def mentee_load(mentor_ids: Iterable[int]) -> dict[int, int]:
-    """Active mentees per mentor, not counting the refreshers of rotations (rotation counts those
-    as guests on their own dates)."""
+    """Active mentees per mentor by mentoring's own count, without refreshers: rotation opens every
+    refresher and counts it as a guest on the rotation's dates instead."""
     from mentoring.models import Enrolment
     from mentoring.selectors import mentor_load
 
-    from .models import Rotation
-
-    ids = list(mentor_ids)
-    load = mentor_load(mentor_ids=ids)
-    refreshers = dict(
-        Enrolment.objects.active()
-        .filter(
-            mentor_id__in=ids,
-            pk__in=Rotation.objects.filter(mentoring_enrolment_id__isnull=False).values(
-                "mentoring_enrolment_id"
-            ),
-        )
-        .values("mentor_id")
-        .annotate(n=Count("pk"))
-        .values_list("mentor_id", "n")
-    )
-    return {pk: max(0, load.get(pk, 0) - refreshers.get(pk, 0)) for pk in ids}
+    return mentor_load(mentor_ids=mentor_ids, kinds=[Enrolment.Kind.ONBOARDING])
 
 
 def refresher_enrol(*, actor, rotation, programme, lessons) -> tuple[int | None, str]:

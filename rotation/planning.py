@@ -114,8 +114,8 @@ def propose(
 
     due = [
         a
-        for a in selectors.agents_due(lines=lines, today=today)
-        if a.status not in ("planned", "unknown") and a.eligible_on and a.eligible_on <= horizon_end
+        for a in selectors.agents_due(lines=lines, today=today, statuses=("overdue", "due", "not_yet"))
+        if a.eligible_on and a.eligible_on <= horizon_end
     ]
     agents = [
         PlanAgent(

@@ -5,10 +5,24 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Max, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
 
 from trainingsite.models import Line, Profile
 from trainingsite.roles import Role
@@ -19,6 +33,7 @@ from .models import DayKind, Demand, Holiday, RosterEntry, Rotation, ShiftPatter
 
 User = get_user_model()
 ONE_DAY = datetime.timedelta(days=1)
+ONE_WEEK = datetime.timedelta(weeks=1)
 
 
 def daterange(start: datetime.date, end: datetime.date) -> Iterable[datetime.date]:
@@ -69,23 +84,50 @@ class ShiftCoverage:
 
 @dataclass
 class LineShifts:
-    """A line's shifts, minimums and weekly roster, loaded once and evaluated for any dates."""
+    """A line's shifts, minimums and how many are rostered on each, loaded once and evaluated for
+    any dates. Only counts come from the database: the roster of a single agent is read only for
+    the agents away on rotation (a handful), never the whole line's."""
 
     line: Line
     patterns: dict[str, list[ShiftPattern]]
     minimums: dict[int, int]
-    # (weekday, shift id) -> agent ids; weekday -> agents rostered on any shift that day
-    roster: dict[tuple[int, int], set[int]]
-    roster_by_weekday: dict[int, set[int]]
+    # (weekday, shift id) -> agents rostered; weekday -> agents rostered on any shift that day
+    rostered: dict[tuple[int, int], int]
+    rostered_by_weekday: dict[int, int]
+    entries: QuerySet[RosterEntry]
+    slots_of: dict[int, set[tuple[int, int]]] = field(default_factory=dict)
 
     def shifts_on(self, day: datetime.date, holidays) -> list[ShiftPattern]:
         return self.patterns.get(day_kind(day, holidays), [])
 
-    def rostered_on(self, day: datetime.date, shift: ShiftPattern, holidays) -> set[int]:
-        if shift.day_kind == DayKind.DAY_OFF and day.weekday() < 5:
-            # A weekday holiday: whoever was rostered that weekday covers the holiday shift.
-            return self.roster_by_weekday.get(day.weekday(), set())
-        return self.roster.get((day.weekday(), shift.pk), set())
+    @staticmethod
+    def covers_weekday(day: datetime.date, shift: ShiftPattern) -> bool:
+        # A weekday holiday: whoever was rostered that weekday covers the holiday shift.
+        return shift.day_kind == DayKind.DAY_OFF and day.weekday() < 5
+
+    def rostered_on(self, day: datetime.date, shift: ShiftPattern) -> int:
+        if self.covers_weekday(day, shift):
+            return self.rostered_by_weekday.get(day.weekday(), 0)
+        return self.rostered.get((day.weekday(), shift.pk), 0)
+
+    def load_slots(self, agent_ids: set[int]) -> None:
+        """Read the (weekday, shift) slots of the agents not read yet: one query, or none."""
+        missing = agent_ids - self.slots_of.keys()
+        if not missing:
+            return
+        for agent_id in missing:
+            self.slots_of[agent_id] = set()
+        for agent_id, weekday, shift_id in self.entries.filter(agent_id__in=missing).values_list(
+            "agent_id", "weekday", "shift_id"
+        ):
+            self.slots_of[agent_id].add((weekday, shift_id))
+
+    def away_on(self, day: datetime.date, shift: ShiftPattern, away: set[int]) -> int:
+        """How many of `away` (their slots loaded) were rostered on this shift of this day."""
+        weekday = day.weekday()
+        if self.covers_weekday(day, shift):
+            return sum(1 for a in away if any(w == weekday for w, _s in self.slots_of.get(a, ())))
+        return sum(1 for a in away if (weekday, shift.pk) in self.slots_of.get(a, ()))
 
 
 def line_shifts(line: Line) -> LineShifts:
@@ -100,15 +142,21 @@ def line_shifts(line: Line) -> LineShifts:
         except Demand.DoesNotExist:
             result = None
         minimums[pattern.pk] = result.rostered if result else 0
-    roster: dict[tuple[int, int], set[int]] = defaultdict(set)
-    by_weekday: dict[int, set[int]] = defaultdict(set)
-    entries = RosterEntry.objects.filter(
-        shift__line=line, agent__profile__line=line, agent__is_active=True
-    ).values_list("agent_id", "weekday", "shift_id")
-    for agent_id, weekday, shift_id in entries:
-        roster[(weekday, shift_id)].add(agent_id)
-        by_weekday[weekday].add(agent_id)
-    return LineShifts(line, dict(patterns), minimums, dict(roster), dict(by_weekday))
+    entries = RosterEntry.objects.filter(shift__line=line, agent__profile__line=line, agent__is_active=True)
+    rostered = {
+        (weekday, shift_id): n
+        for weekday, shift_id, n in entries.order_by()
+        .values("weekday", "shift_id")
+        .annotate(n=Count("pk"))
+        .values_list("weekday", "shift_id", "n")
+    }
+    by_weekday = dict(
+        entries.order_by()
+        .values("weekday")
+        .annotate(n=Count("agent_id", distinct=True))
+        .values_list("weekday", "n")
+    )
+    return LineShifts(line, dict(patterns), minimums, rostered, by_weekday, entries)
 
 
 def away_by_day(
@@ -144,21 +192,40 @@ def coverage(
     shifts = shifts or line_shifts(line)
     holidays = holidays_between(start, end)
     away = away_by_day(line=line, start=start, end=end, exclude_rotation_id=exclude_rotation_id, extra=extra)
+    shifts.load_slots(set().union(*away.values()))
     result = []
     for day in daterange(start, end):
         for pattern in shifts.shifts_on(day, holidays):
-            on_shift = shifts.rostered_on(day, pattern, holidays)
             result.append(
                 ShiftCoverage(
                     date=day,
                     shift=pattern,
-                    rostered=len(on_shift),
-                    away=len(on_shift & away.get(day, set())),
+                    rostered=shifts.rostered_on(day, pattern),
+                    away=shifts.away_on(day, pattern, away.get(day, set())),
                     minimum=shifts.minimums.get(pattern.pk, 0),
                     is_holiday=day in holidays,
                 )
             )
     return result
+
+
+def away_per_week(*, lines, start: datetime.date, weeks: int) -> dict[tuple[int, int], int]:
+    """(line id, week number from `start`) -> agents of the line away on rotation some day of that
+    week: one grouped query with a count per week, whatever the number of rotations."""
+    mondays = [start + datetime.timedelta(weeks=w) for w in range(weeks)]
+    counts = {
+        f"w{w}": Count("pk", filter=Q(starts_on__lte=monday + ONE_WEEK - ONE_DAY, ends_on__gte=monday))
+        for w, monday in enumerate(mondays)
+    }
+    rows = (
+        Rotation.objects.active()
+        .filter(home_line__in=lines)
+        .overlapping(start, mondays[-1] + datetime.timedelta(days=6))
+        .order_by()
+        .values("home_line_id")
+        .annotate(**counts)
+    )
+    return {(row["home_line_id"], w): row[f"w{w}"] for row in rows for w in range(weeks)}
 
 
 def mentor_guest_load(
@@ -215,36 +282,34 @@ def host_mentors(*, line: Line, group=None) -> QuerySet:
     return qs.order_by("last_name", "first_name")
 
 
+DUE_STATUSES = ("overdue", "due", "planned", "not_yet", "unknown")
+# The statuses a team lead acts on: the overview lists these, the others are only counted.
+ACTIONABLE = ("overdue", "due", "planned")
+
+
 @dataclass(frozen=True)
 class AgentDue:
     profile: Profile
+    status: str
     since: datetime.date | None
-    eligible_on: datetime.date | None
     last_rotation_end: datetime.date | None
     next_rotation: Rotation | None
     today: datetime.date
+
+    @property
+    def eligible_on(self) -> datetime.date | None:
+        return self.since + datetime.timedelta(days=conf.eligible_after_days()) if self.since else None
 
     @property
     def never_rotated(self) -> bool:
         return self.last_rotation_end is None
 
     @property
-    def status(self) -> str:
-        if self.next_rotation is not None:
-            return "planned"
-        if self.eligible_on is None:
-            return "unknown"
-        if self.eligible_on > self.today:
-            return "not_yet"
-        if (self.today - self.eligible_on).days > conf.overdue_after_days():
-            return "overdue"
-        return "due"
-
-    @property
     def days_overdue(self) -> int:
-        if self.eligible_on is None or self.eligible_on > self.today:
+        eligible_on = self.eligible_on
+        if eligible_on is None or eligible_on > self.today:
             return 0
-        return (self.today - self.eligible_on).days
+        return (self.today - eligible_on).days
 
 
 def eligible_from(
@@ -260,62 +325,130 @@ def eligible_from(
     return since + datetime.timedelta(days=conf.eligible_after_days())
 
 
-def agents_due(*, lines, today: datetime.date) -> list[AgentDue]:
-    """Every active agent of `lines` with when they become eligible, in three queries."""
-    profiles = list(
-        Profile.objects.filter(line__in=lines, user__is_active=True, user__groups__name=Role.AGENT.value)
-        .select_related("user", "line", "group")
-        .distinct()
+def agent_profiles(*, lines) -> QuerySet[Profile]:
+    """Active agents of `lines`; Exists rather than a join on groups, so no DISTINCT is needed."""
+    agent_role = User.groups.through.objects.filter(user_id=OuterRef("user_id"), group__name=Role.AGENT.value)
+    return Profile.objects.filter(line__in=lines, user__is_active=True).filter(Exists(agent_role))
+
+
+def with_due_status(profiles: QuerySet[Profile], *, today: datetime.date) -> QuerySet[Profile]:
+    """Annotate `last_rotation_end`, `since` (the later of joining the line and the last rotation's
+    end) and `due_rank` (the index of the agent's status in DUE_STATUSES), all in SQL.
+
+    The rotations are joined and aggregated once per agent (the rank and the order reuse the
+    aggregates; correlated subqueries were repeated in every branch of the CASE). The thresholds
+    are turned into dates here, so the database only compares dates, the same on SQLite and
+    PostgreSQL: eligible once `since` is on or before `today - eligible_after`, overdue once it is
+    more than `overdue_after` days before that.
+    """
+    eligible_by = today - datetime.timedelta(days=conf.eligible_after_days())
+    overdue_by = eligible_by - datetime.timedelta(days=conf.overdue_after_days())
+    done = Q(user__rotations__status__in=[Rotation.Status.DONE, Rotation.Status.IN_PROGRESS])
+    upcoming = Q(
+        user__rotations__status__in=[Rotation.Status.PLANNED, Rotation.Status.IN_PROGRESS],
+        user__rotations__ends_on__gte=today,
     )
-    ids = [p.user_id for p in profiles]
-    last_end = dict(
-        Rotation.objects.filter(
-            agent_id__in=ids, status__in=[Rotation.Status.DONE, Rotation.Status.IN_PROGRESS]
+    joined = Coalesce("line_joined_on", "hire_date")
+    rank = DUE_STATUSES.index
+    return (
+        profiles.annotate(
+            last_rotation_end=Max("user__rotations__ends_on", filter=done),
+            upcoming=Count("user__rotations", filter=upcoming),
         )
-        .values("agent_id")
-        .annotate(last=Max("ends_on"))
-        .values_list("agent_id", "last")
-    )
-    upcoming: dict[int, Rotation] = {}
-    for rotation in (
-        Rotation.objects.filter(
-            agent_id__in=ids, status__in=[Rotation.Status.PLANNED, Rotation.Status.IN_PROGRESS]
-        )
-        .filter(ends_on__gte=today)
-        .select_related("host_line", "host_group")
-        .order_by("starts_on")
-    ):
-        upcoming.setdefault(rotation.agent_id, rotation)
-    result = []
-    for profile in profiles:
-        last = last_end.get(profile.user_id)
-        since = (
-            max(d for d in (profile.line_joined_on or profile.hire_date, last) if d)
-            if (profile.line_joined_on or profile.hire_date or last)
-            else None
-        )
-        result.append(
-            AgentDue(
-                profile=profile,
-                since=since,
-                eligible_on=eligible_from(
-                    line_joined_on=profile.line_joined_on or profile.hire_date, last_rotation_end=last
-                ),
-                last_rotation_end=last,
-                next_rotation=upcoming.get(profile.user_id),
-                today=today,
+        .annotate(
+            # GREATEST ignores NULL on PostgreSQL but not on SQLite; coalescing each side to the other
+            # gives the later date, or the only one, on both.
+            since=Greatest(
+                Coalesce(joined, F("last_rotation_end")),
+                Coalesce(F("last_rotation_end"), joined),
+                output_field=DateField(),
             )
         )
-    order = {"overdue": 0, "due": 1, "planned": 2, "not_yet": 3, "unknown": 4}
-    result.sort(key=lambda a: (order[a.status], a.eligible_on or datetime.date.max, a.profile.full_name))
-    return result
+        .annotate(
+            due_rank=Case(
+                When(upcoming__gt=0, then=Value(rank("planned"))),
+                When(since__isnull=True, then=Value(rank("unknown"))),
+                When(since__gt=eligible_by, then=Value(rank("not_yet"))),
+                When(since__lt=overdue_by, then=Value(rank("overdue"))),
+                default=Value(rank("due")),
+                output_field=IntegerField(),
+            )
+        )
+    )
+
+
+def of_statuses(profiles: QuerySet[Profile], statuses: Iterable[str]) -> QuerySet[Profile]:
+    return profiles.filter(due_rank__in=[DUE_STATUSES.index(s) for s in statuses])
+
+
+def due_ordered(profiles: QuerySet[Profile]) -> QuerySet[Profile]:
+    """Most pressing first, then the longest eligible, then by name (user id keeps pages stable)."""
+    return profiles.select_related("user", "line", "group").order_by(
+        "due_rank",
+        F("since").asc(nulls_last=True),
+        "user__last_name",
+        "user__first_name",
+        "patronymic",
+        "user_id",
+    )
+
+
+def due_counts(*, lines, today: datetime.date) -> tuple[dict[str, int], int]:
+    """Agents per due status, and how many of the due or overdue have never rotated: one query."""
+    due_or_overdue = [DUE_STATUSES.index("due"), DUE_STATUSES.index("overdue")]
+    counts = with_due_status(agent_profiles(lines=lines), today=today).aggregate(
+        **{status: Count("pk", filter=Q(due_rank=rank)) for rank, status in enumerate(DUE_STATUSES)},
+        never=Count("pk", filter=Q(due_rank__in=due_or_overdue, last_rotation_end__isnull=True)),
+    )
+    never = counts.pop("never")
+    return counts, never
+
+
+def due_rows(profiles: Iterable[Profile], *, today: datetime.date) -> list[AgentDue]:
+    """AgentDue rows for annotated profiles (a page of them), with each one's next rotation."""
+    profiles = list(profiles)
+    upcoming: dict[int, Rotation] = {}
+    planned = [p.user_id for p in profiles if p.upcoming]
+    if planned:
+        for rotation in (
+            Rotation.objects.filter(
+                agent_id__in=planned,
+                status__in=[Rotation.Status.PLANNED, Rotation.Status.IN_PROGRESS],
+                ends_on__gte=today,
+            )
+            .select_related("host_line", "host_group__line")
+            .order_by("starts_on", "pk")
+        ):
+            upcoming.setdefault(rotation.agent_id, rotation)
+    return [
+        AgentDue(
+            profile=p,
+            status=DUE_STATUSES[p.due_rank],
+            since=p.since,
+            last_rotation_end=p.last_rotation_end,
+            next_rotation=upcoming.get(p.user_id),
+            today=today,
+        )
+        for p in profiles
+    ]
+
+
+def agents_due(
+    *, lines, today: datetime.date, statuses: Iterable[str] | None = None, limit: int | None = None
+) -> list[AgentDue]:
+    """Active agents of `lines` (of `statuses`, the first `limit`, when given) with when they become
+    eligible, most pressing first, in two queries whatever their number."""
+    profiles = with_due_status(agent_profiles(lines=lines), today=today)
+    if statuses is not None:
+        profiles = of_statuses(profiles, statuses)
+    profiles = due_ordered(profiles)
+    return due_rows(profiles[:limit] if limit is not None else profiles, today=today)
 
 
 def rotations_for_lead(*, lines) -> QuerySet[Rotation]:
     return (
-        Rotation.objects.filter(Q(home_line__in=lines) | Q(host_line__in=lines))
-        .select_related(
+        # Both are foreign keys, so a rotation matches once: no DISTINCT (costly with the joins).
+        Rotation.objects.filter(Q(home_line__in=lines) | Q(host_line__in=lines)).select_related(
             "agent__profile", "home_line", "host_line", "host_group__line", "host_mentor__profile"
         )
-        .distinct()
     )

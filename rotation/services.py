@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -440,13 +441,23 @@ def demand_save(*, actor: AbstractBaseUser, shift: ShiftPattern, **fields) -> De
 
 
 @transaction.atomic
-def roster_set(*, actor: AbstractBaseUser, line: Line, entries: set[tuple[int, int, int]]) -> int:
-    """Replace the weekly roster of `line` with `entries` (agent id, weekday, shift id).
+def roster_set(
+    *,
+    actor: AbstractBaseUser,
+    line: Line,
+    entries: set[tuple[int, int, int]],
+    agent_ids: Iterable[int] | None = None,
+) -> int:
+    """Replace the weekly roster of `line` with `entries` (agent id, weekday, shift id); with
+    `agent_ids` (the agents of one page of the grid), only the roster of those agents.
     Returns how many entries changed."""
     if not can_lead_line(actor, line):
         raise RotationError(_("You can change the roster only of the lines you lead."), code="not_your_line")
     Line.objects.select_for_update(of=("self",)).get(pk=line.pk)
-    agents = set(Profile.objects.filter(line=line, user__is_active=True).values_list("user_id", flat=True))
+    profiles = Profile.objects.filter(line=line, user__is_active=True)
+    if agent_ids is not None:
+        profiles = profiles.filter(user_id__in=list(agent_ids))
+    agents = set(profiles.values_list("user_id", flat=True))
     shifts = set(ShiftPattern.objects.filter(line=line).values_list("pk", flat=True))
     if any(a not in agents or s not in shifts or not 0 <= d <= 6 for a, d, s in entries):
         raise RotationError(_("The roster names someone or a shift outside this line."), code="foreign")

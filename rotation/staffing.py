@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Erlang C has no answer once agents <= traffic (the queue grows without bound); past this many
 # agents the search stops so that absurd inputs fail loudly instead of looping.
@@ -61,6 +62,9 @@ class Staffing:
         return round(self.occupancy * 100, 1)
 
 
+# The answer depends only on these numbers and a line has a handful of shifts, so each is worked out
+# once per process: the calendar and the lead's panel ask for every shift's minimum on each request.
+@lru_cache(maxsize=1024)
 def staffing(
     *,
     requests: float,

@@ -9,7 +9,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -46,28 +48,57 @@ def _agents_of(user):
     )
 
 
+DUE_PAGE_SIZE = 25
+ROTATIONS_PAGE_SIZE = 25
+ROSTER_PAGE_SIZE = 25
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    """The page's query string minus `names`, so a pager's links keep the other filters and pages."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
 @role_required(Role.TEAM_LEAD)
 def overview(request: HttpRequest) -> HttpResponse:
     lines = lines_led_by(request.user)
     today = timezone.localdate()
-    due = selectors.agents_due(lines=lines, today=today)
-    rotations = list(
+    counts, never = selectors.due_counts(lines=lines, today=today)
+    status = request.GET.get("status")
+    shown = (status,) if status in selectors.ACTIONABLE else selectors.ACTIONABLE
+    due_paginator = Paginator(
+        selectors.due_ordered(
+            selectors.of_statuses(
+                selectors.with_due_status(selectors.agent_profiles(lines=lines), today=today), shown
+            )
+        ),
+        DUE_PAGE_SIZE,
+    )
+    # The per-status counts already hold the total: no second COUNT over the same annotations.
+    due_paginator.count = sum(counts[s] for s in shown)
+    due_page = due_paginator.get_page(request.GET.get("page"))
+    rotations_page = Paginator(
         selectors.rotations_for_lead(lines=lines)
         .filter(ends_on__gte=today - datetime.timedelta(days=30))
         .exclude(status=Rotation.Status.CANCELLED)
-        .order_by("starts_on")[:100]
-    )
-    counts = defaultdict(int)
-    for agent in due:
-        counts[agent.status] += 1
+        .order_by("starts_on", "pk"),
+        ROTATIONS_PAGE_SIZE,
+    ).get_page(request.GET.get("rpage"))
     return TemplateResponse(
         request,
         "rotation/overview.html",
         {
-            "due": [a for a in due if a.status in ("overdue", "due", "planned")],
+            "due": selectors.due_rows(due_page.object_list, today=today),
+            "due_page": due_page,
+            "due_query": _query_without(request, "page"),
+            "status": status if status in selectors.ACTIONABLE else "",
             "counts": counts,
-            "never": sum(1 for a in due if a.never_rotated and a.status in ("due", "overdue")),
-            "rotations": rotations,
+            "never": never,
+            "rotations": rotations_page.object_list,
+            "rotations_page": rotations_page,
+            "rotations_query": _query_without(request, "rpage"),
             "eligible_after_days": conf.eligible_after_days(),
         },
     )
@@ -121,35 +152,56 @@ def demand_edit(request: HttpRequest, shift_pk: int) -> HttpResponse:
 
 @role_required(Role.TEAM_LEAD)
 def roster(request: HttpRequest, line_pk: int) -> HttpResponse:
+    """The weekly roster grid, ROSTER_PAGE_SIZE agents a page; saving a page changes only its agents."""
     line = get_object_or_404(lines_led_by(request.user), pk=line_pk)
-    patterns = list(ShiftPattern.objects.filter(line=line, day_kind=DayKind.WEEKDAY).order_by("starts_at"))
-    weekend = list(ShiftPattern.objects.filter(line=line, day_kind=DayKind.DAY_OFF).order_by("starts_at"))
-    slots = [(d, p) for d in range(5) for p in patterns] + [(d, p) for d in (5, 6) for p in weekend]
-    agents = list(
+    patterns = list(ShiftPattern.objects.filter(line=line).order_by("starts_at"))
+    weekday = [p for p in patterns if p.day_kind == DayKind.WEEKDAY]
+    weekend = [p for p in patterns if p.day_kind == DayKind.DAY_OFF]
+    slots = [(d, p) for d in range(5) for p in weekday] + [(d, p) for d in (5, 6) for p in weekend]
+    page = Paginator(
         User.objects.filter(profile__line=line, is_active=True)
         .select_related("profile")
-        .order_by("last_name", "first_name")
-    )
+        .order_by("last_name", "first_name", "pk"),
+        ROSTER_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    agents = list(page.object_list)
     if request.method == "POST":
         entries = set()
         valid_slots = {(d, p.pk) for d, p in slots}
-        for value in request.POST.getlist("slot"):
-            try:
-                agent_id, weekday, shift_id = (int(v) for v in value.split(":"))
-            except ValueError:
-                return HttpResponseBadRequest(_("Malformed roster."))
-            if (weekday, shift_id) not in valid_slots:
-                return HttpResponseBadRequest(_("Malformed roster."))
-            entries.add((agent_id, weekday, shift_id))
         try:
-            changed = services.roster_set(actor=request.user, line=line, entries=entries)
+            agent_ids = {int(v) for v in request.POST.getlist("agent")}
+            for value in request.POST.getlist("slot"):
+                agent_id, weekday_number, shift_id = (int(v) for v in value.split(":"))
+                if (weekday_number, shift_id) not in valid_slots or agent_id not in agent_ids:
+                    return HttpResponseBadRequest(_("Malformed roster."))
+                entries.add((agent_id, weekday_number, shift_id))
+        except ValueError:
+            return HttpResponseBadRequest(_("Malformed roster."))
+        try:
+            changed = services.roster_set(actor=request.user, line=line, entries=entries, agent_ids=agent_ids)
         except ServiceError as exc:
             return TemplateResponse(
                 request, "409.html", {"message": exc.message, "back_url": request.path}, status=409
             )
         messages.success(request, _("Roster saved: %(n)s change(s).") % {"n": changed})
-        return redirect("rotation:roster", line_pk=line.pk)
-    current = set(RosterEntry.objects.filter(shift__line=line).values_list("agent_id", "weekday", "shift_id"))
+        url = reverse("rotation:roster", kwargs={"line_pk": line.pk})
+        return redirect(f"{url}?page={page.number}" if page.number > 1 else url)
+    current = set(
+        RosterEntry.objects.filter(shift__line=line, agent__in=agents).values_list(
+            "agent_id", "weekday", "shift_id"
+        )
+    )
+    # The totals are the whole line's, not the page's: counted in SQL.
+    totals_by_slot = {
+        (weekday_number, shift_id): n
+        for weekday_number, shift_id, n in RosterEntry.objects.filter(
+            shift__line=line, agent__profile__line=line, agent__is_active=True
+        )
+        .order_by()
+        .values("weekday", "shift_id")
+        .annotate(n=Count("pk"))
+        .values_list("weekday", "shift_id", "n")
+    }
     day_names = dict(RosterEntry._meta.get_field("weekday").choices)
     columns = [(d, p, day_names[d]) for d, p in slots]
     rows = [
@@ -162,11 +214,11 @@ def roster(request: HttpRequest, line_pk: int) -> HttpResponse:
         )
         for agent in agents
     ]
-    totals = [sum(1 for a in agents if (a.pk, d, p.pk) in current) for d, p, _n in columns]
+    totals = [totals_by_slot.get((d, p.pk), 0) for d, p, _n in columns]
     return TemplateResponse(
         request,
         "rotation/roster.html",
-        {"line": line, "columns": columns, "rows": rows, "totals": totals},
+        {"line": line, "columns": columns, "rows": rows, "totals": totals, "page": page, "query": ""},
     )
 
 
@@ -221,7 +273,12 @@ def rotation_create(request: HttpRequest) -> HttpResponse:
 def _rotation_or_404(request: HttpRequest, pk: int) -> Rotation:
     rotation = get_object_or_404(
         Rotation.objects.select_related(
-            "agent__profile", "home_line", "host_line", "host_group", "host_mentor__profile", "created_by"
+            "agent__profile",
+            "home_line",
+            "host_line",
+            "host_group__line",
+            "host_mentor__profile",
+            "created_by",
         ),
         pk=pk,
     )
@@ -342,19 +399,21 @@ def calendar(request: HttpRequest) -> HttpResponse:
     by_day: dict[datetime.date, list] = defaultdict(list)
     for cell in cells:
         by_day[cell.date].append(cell)
+    away_counts = selectors.away_per_week(lines=lines, start=start, weeks=weeks)
+    # Only the shown line's rotations are listed by name; the other lines are counted in SQL.
     rotations = list(
         Rotation.objects.active()
-        .filter(home_line__in=lines)
+        .filter(home_line=line)
         .overlapping(start, end)
-        .select_related("agent__profile", "host_line", "host_group", "home_line")
-        .order_by("starts_on")
+        .select_related("agent__profile", "host_line", "host_group__line", "home_line")
+        .order_by("starts_on", "pk")
     )
     week_rows = []
     for w in range(weeks):
         monday = start + datetime.timedelta(days=7 * w)
         sunday = monday + datetime.timedelta(days=6)
         away = [r for r in rotations if r.starts_on <= sunday and r.ends_on >= monday]
-        per_line = [(x, sum(1 for r in away if r.home_line_id == x.pk)) for x in lines]
+        per_line = [(x, away_counts.get((x.pk, w), 0)) for x in lines]
         days = [
             (monday + datetime.timedelta(days=d), by_day.get(monday + datetime.timedelta(days=d), []))
             for d in range(7)
@@ -364,7 +423,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
                 "monday": monday,
                 "days": days,
                 "per_line": per_line,
-                "away": [r for r in away if r.home_line_id == line.pk],
+                "away": away,
             }
         )
     return TemplateResponse(
@@ -441,7 +500,7 @@ def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
     rotations = (
         Rotation.objects.active()
         .filter(agent=user)
-        .select_related("host_line", "host_group", "host_mentor__profile", "agent__profile")
+        .select_related("host_line", "host_group__line", "host_mentor__profile", "agent__profile")
     )
     response = HttpResponse(rotations_ical(rotations, host=request.get_host()), content_type="text/calendar")
     response["Content-Disposition"] = 'inline; filename="rotations.ics"'
@@ -531,13 +590,13 @@ def planner_accept(request: HttpRequest) -> HttpResponse:
 def my_rotations(request: HttpRequest) -> HttpResponse:
     rotations = (
         Rotation.objects.filter(agent=request.user)
-        .select_related("host_line", "host_group", "host_mentor__profile")
+        .select_related("host_line", "host_group__line", "host_mentor__profile")
         .order_by("-starts_on")
     )
     guests = (
         Rotation.objects.filter(host_mentor=request.user)
         .exclude(status=Rotation.Status.CANCELLED)
-        .select_related("agent__profile", "host_line", "host_group")
+        .select_related("agent__profile", "host_line", "host_group__line")
         .order_by("-starts_on")
     )
     return TemplateResponse(

@@ -118,7 +118,9 @@ def lead_panel_context(user) -> dict | None:
     lines = list(lines_led_by(user))
     if not lines:
         return None
-    due = selectors.agents_due(lines=lines, today=today)
+    counts, never = selectors.due_counts(lines=lines, today=today)
+    # The panel names the first six overdue agents; a seventh tells it to add "…".
+    overdue = selectors.agents_due(lines=lines, today=today, statuses=["overdue"], limit=7)
     alerts = []
     horizon = today + datetime.timedelta(days=27)
     for line in lines:
@@ -131,9 +133,9 @@ def lead_panel_context(user) -> dict | None:
         selectors.rotations_for_lead(lines=lines).filter(status=Rotation.Status.IN_PROGRESS)[:10]
     )
     return {
-        "overdue": [a for a in due if a.status == "overdue"],
-        "due": [a for a in due if a.status == "due"],
-        "never": sum(1 for a in due if a.never_rotated and a.status in ("due", "overdue")),
+        "counts": counts,
+        "overdue": overdue,
+        "never": never,
         "in_progress": in_progress,
         "alerts": alerts[:8],
         "alerts_total": len(alerts),
@@ -154,7 +156,7 @@ def rotation_panels(request: HttpRequest, role: Role) -> list[Panel]:
                 status__in=[Rotation.Status.PLANNED, Rotation.Status.IN_PROGRESS],
                 ends_on__gte=today,
             )
-            .select_related("agent__profile", "home_line", "host_line", "host_group")
+            .select_related("agent__profile", "home_line", "host_line", "host_group__line")
             .order_by("starts_on")[:10]
         )
         if not guests:
@@ -167,7 +169,7 @@ def rotation_panels(request: HttpRequest, role: Role) -> list[Panel]:
                 status__in=[Rotation.Status.PLANNED, Rotation.Status.IN_PROGRESS],
                 ends_on__gte=today,
             )
-            .select_related("host_line", "host_group", "host_mentor__profile")
+            .select_related("host_line", "host_group__line", "host_mentor__profile")
             .prefetch_related("refresher_lessons")
             .order_by("starts_on")
             .first()

@@ -49,6 +49,13 @@ def pdf_page_count(content: bytes) -> int:
     return int(re.search(rb"^Pages:\s+(\d+)", result.stdout, re.M).group(1))
 
 
+def pdf_page_size(content: bytes) -> tuple[float, float]:
+    """The first page's width and height in points, per pdfinfo."""
+    result = subprocess.run(["pdfinfo", "-"], input=content, capture_output=True, check=True)
+    match = re.search(rb"^Page size:\s+([\d.]+) x ([\d.]+) pts", result.stdout, re.M)
+    return float(match.group(1)), float(match.group(2))
+
+
 def pdf_text(content: bytes) -> str:
     """The PDF's text through poppler's pdftotext (a system dependency of the suite)."""
     result = subprocess.run(

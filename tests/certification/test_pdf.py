@@ -1,15 +1,26 @@
+import re
+from pathlib import Path
+
 import pytest
-from django.test import override_settings
+from django.apps import apps
+from django.core.management import call_command
+from django.templatetags.static import static
+from django.test import TestCase, override_settings
 
 from certification import pdf, services
 from certification.models import Certificate
-from tests.certification.helpers import all_answers, as_querydict, pdf_page_count, pdf_text
+from tests.certification.helpers import all_answers, as_querydict, pdf_page_count, pdf_page_size, pdf_text
+from tests.factories.organisation import person
 
 
 def issue(quiz, user):
+    """Finish a passing attempt and commit, so the queued PDF task runs (at once in tests)."""
     attempt = services.attempt_start(quiz=quiz, user=user)
     services.attempt_answer_all(attempt=attempt, user=user, data=as_querydict(all_answers(attempt)))
-    return services.attempt_finish(attempt=attempt, user=user).certificate
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        certificate = services.attempt_finish(attempt=attempt, user=user).certificate
+    certificate.refresh_from_db()
+    return certificate
 
 
 @pytest.mark.parametrize(
@@ -34,6 +45,46 @@ def test_fetcher_refuses_everything_but_static(url):
 def test_fetcher_serves_the_certificate_stylesheet():
     response = pdf.StaticOnlyFetcher().fetch(pdf.BASE_URL + "static/" + pdf.STYLESHEET)
     assert b"@page" in response.read()
+
+
+@pytest.fixture
+def manifest_static(settings, tmp_path):
+    """Production's hashed static names: ManifestStaticFilesStorage over a real collectstatic.
+
+    Only the certification app's static files are collected, to keep the test quick.
+    """
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder"]
+    settings.STATICFILES_DIRS = [Path(apps.get_app_config("certification").path) / "static"]
+    call_command("collectstatic", interactive=False, verbosity=0)
+    url = pdf.BASE_URL + static(pdf.STYLESHEET).lstrip("/")
+    assert re.search(r"/certificate\.[0-9a-f]{12}\.css$", url)
+    return url
+
+
+def test_fetcher_serves_the_hashed_stylesheet_under_manifest_storage(manifest_static):
+    fetcher = pdf.StaticOnlyFetcher()
+    assert b"@page" in fetcher.fetch(manifest_static).read()
+    assert fetcher.refused == []
+
+
+def test_fetcher_refuses_a_hashed_name_missing_from_the_manifest(manifest_static):
+    url = re.sub(r"\.[0-9a-f]{12}\.css$", ".0123456789ab.css", manifest_static)
+    fetcher = pdf.StaticOnlyFetcher()
+    with pytest.raises(pdf.RefusedURL):
+        fetcher.fetch(url)
+    assert fetcher.refused == [url]
+
+
+def test_pdf_under_manifest_storage_has_the_stylesheet_applied(manifest_static):
+    content = pdf.render_pdf(['<section class="certificate"><p class="holder">Иванова</p></section>'])
+    width, height = pdf_page_size(content)
+    # `@page { size: A4 landscape }` comes from the stylesheet alone; without it the page is portrait.
+    assert (round(width), round(height)) == (842, 595)
 
 
 def test_file_url_in_document_fetches_nothing():
@@ -77,15 +128,103 @@ def test_pdf_is_stored_at_issue_not_rerendered(the_quiz, newcomer, settings):
         assert again.pdf.read() == stored
 
 
-def test_print_renders_all_pages_in_one_document(the_quiz, newcomer, mentor, team_lead):
-    certificates = [issue(the_quiz, newcomer), issue(the_quiz, mentor)]
-    content = services.certificates_print(certificates=certificates)
-    assert pdf_page_count(content) == 2
-    text = pdf_text(content)
-    assert all(c.holder_name in text for c in certificates)
+@pytest.fixture
+def three_certificates(the_quiz, line):
+    names = [("Анна", "Щербакова"), ("Игорь", "Ёлкин"), ("Вера", "Орлова")]
+    return [
+        issue(the_quiz, person(username=f"agent{n}", first_name=first, last_name=last, line=line))
+        for n, (first, last) in enumerate(names)
+    ]
+
+
+def holders_by_page(content: bytes, certificates) -> list[str]:
+    """Which holder's name each page of the PDF shows (pdftotext ends every page with a form feed)."""
+    pages = pdf_text(content).split("\f")[:-1]
+    return [next(c.holder_name for c in certificates if c.holder_name in page) for page in pages]
+
+
+def test_print_joins_stored_pdfs_in_the_given_order(three_certificates, monkeypatch):
+    a, b, c = three_certificates
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("a stored certificate was rendered again")
+
+    monkeypatch.setattr(pdf, "render_pdf", no_rendering)
+    content = services.certificates_print(certificates=[b, c, a])
+    assert pdf_page_count(content) == 3
+    assert holders_by_page(content, three_certificates) == [b.holder_name, c.holder_name, a.holder_name]
+
+
+def test_print_renders_certificates_whose_stored_pdf_is_missing(three_certificates, monkeypatch):
+    a, b, c = three_certificates
+    b.pdf.storage.delete(b.pdf.name)
+    calls = []
+    real_render = pdf.render_pdf
+
+    def render(pages_html, **kwargs):
+        calls.append(list(pages_html))
+        return real_render(calls[-1], **kwargs)
+
+    monkeypatch.setattr(pdf, "render_pdf", render)
+    content = services.certificates_print(certificates=[a, b, c])
+    assert calls == [[b.page_html]]
+    assert pdf_page_count(content) == 3
+    assert holders_by_page(content, three_certificates) == [a.holder_name, b.holder_name, c.holder_name]
+
+
+def test_print_renders_consecutive_unstored_certificates_as_one_document(three_certificates, monkeypatch):
+    a, b, c = three_certificates
+    a.pdf, b.pdf = None, None
+    calls = []
+    real_render = pdf.render_pdf
+
+    def render(pages_html, **kwargs):
+        calls.append(list(pages_html))
+        return real_render(calls[-1], **kwargs)
+
+    monkeypatch.setattr(pdf, "render_pdf", render)
+    content = services.certificates_print(certificates=[a, b, c])
+    assert calls == [[a.page_html, b.page_html]]
+    assert holders_by_page(content, three_certificates) == [a.holder_name, b.holder_name, c.holder_name]
 
 
 def test_print_of_nothing_is_refused():
     with pytest.raises(services.CertificationError) as exc:
         services.certificates_print(certificates=[])
     assert exc.value.code == "empty"
+
+
+def test_stylesheet_is_parsed_once_per_thread():
+    from concurrent.futures import ThreadPoolExecutor
+
+    here = pdf._stylesheet(pdf.STYLESHEET)
+    assert pdf._stylesheet(pdf.STYLESHEET) is here
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        there = pool.submit(pdf._stylesheet, pdf.STYLESHEET).result()
+    assert there is not here
+
+
+def test_threads_render_certificates_side_by_side():
+    from concurrent.futures import ThreadPoolExecutor
+
+    pages = [f'<section class="certificate"><p class="holder">Сертификат {n}</p></section>' for n in range(4)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        documents = list(pool.map(lambda page: pdf.render_pdf([page]), pages))
+    for n, content in enumerate(documents):
+        assert f"Сертификат {n}" in pdf_text(content)
+        assert [round(side) for side in pdf_page_size(content)] == [842, 595]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_join_leaves_the_garbage_collector_as_it_found_it(enabled):
+    import gc
+
+    one = pdf.render_pdf(['<section class="certificate"><p>1</p></section>'])
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        joined = pdf.join_pdfs([one, one])
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
+    assert pdf_page_count(joined) == 2

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.test import TestCase
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
@@ -15,7 +17,8 @@ def finish_with(attempt, user, *, wrong=False):
     services.attempt_answer_all(
         attempt=attempt, user=user, data=as_querydict(all_answers(attempt, wrong=wrong))
     )
-    return services.attempt_finish(attempt=attempt, user=user)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # commit: the queued PDF task runs
+        return services.attempt_finish(attempt=attempt, user=user)
 
 
 def test_start_freezes_questions_versions_and_choice_order(the_quiz, newcomer, bank):
@@ -64,7 +67,7 @@ def test_all_right_passes_and_issues_certificate(the_quiz, newcomer, programme_p
 
 def test_certificate_freezes_name(the_quiz, newcomer):
     attempt = finish_with(services.attempt_start(quiz=the_quiz, user=newcomer), newcomer)
-    pdf_before = attempt.certificate.pdf.read()
+    pdf_before = Certificate.objects.get(attempt=attempt).pdf.read()
     newcomer.last_name = "Changed"
     newcomer.save()
     certificate = Certificate.objects.get(attempt=attempt)
@@ -336,3 +339,56 @@ def test_passing_completes_the_mentoring_certification_stage(the_quiz, newcomer,
     monkeypatch.setattr(services, "_mentoring", record)
     finish_with(services.attempt_start(quiz=the_quiz, user=newcomer), newcomer)
     assert ("certify", newcomer.pk, the_quiz.programme_id) in calls
+
+
+def _answered(quiz, user):
+    attempt = services.attempt_start(quiz=quiz, user=user)
+    services.attempt_answer_all(attempt=attempt, user=user, data=as_querydict(all_answers(attempt)))
+    return attempt
+
+
+def test_certificate_pdf_is_rendered_after_the_commit_not_inside_the_finish(the_quiz, newcomer):
+    attempt = _answered(the_quiz, newcomer)
+    with TestCase.captureOnCommitCallbacks() as callbacks:
+        services.attempt_finish(attempt=attempt, user=newcomer)
+        certificate = Certificate.objects.get(attempt=attempt)
+        assert not certificate.pdf  # the finish did not wait for WeasyPrint
+    assert len(callbacks) == 1
+    callbacks[0]()  # what the task worker does once the finish has committed
+    certificate.refresh_from_db()
+    assert certificate.pdf.read().startswith(b"%PDF")
+
+
+def test_storing_the_pdf_twice_renders_it_once(the_quiz, newcomer, monkeypatch):
+    certificate = finish_with(_answered(the_quiz, newcomer), newcomer).certificate
+    certificate.refresh_from_db()
+    stored = certificate.pdf.name
+
+    def render_again(*args, **kwargs):
+        raise AssertionError("rendered twice")
+
+    monkeypatch.setattr(services.pdf, "render_pdf", render_again)
+    assert services.certificate_store_pdf(certificate_id=certificate.pk).pdf.name == stored
+
+
+def test_a_queue_that_fails_keeps_the_graded_attempt_and_the_download_renders(
+    client, the_quiz, newcomer, monkeypatch, caplog
+):
+    class Unreachable:
+        def enqueue(self, *args, **kwargs):
+            raise ConnectionError("task queue down")
+
+    monkeypatch.setattr(services, "store_certificate_pdf", Unreachable())
+    attempt = finish_with(_answered(the_quiz, newcomer), newcomer)
+    attempt.refresh_from_db()
+    certificate = Certificate.objects.get(attempt=attempt)
+    assert attempt.passed and attempt.score is not None
+    assert not certificate.pdf
+    assert "task queue down" in caplog.text
+
+    client.force_login(newcomer)
+    response = client.get(reverse("certification:certificate_download", args=[certificate.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    certificate.refresh_from_db()
+    assert certificate.pdf  # stored now: the next download reads the file

@@ -1,9 +1,11 @@
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from certification import services
+from certification import selectors, services
 from certification.models import Attempt, AttemptQuestion, Certificate
 from tests.certification.helpers import all_answers, as_querydict, pdf_page_count, right_answer
 from tests.factories import PASSWORD
@@ -260,3 +262,34 @@ def test_late_autosave_over_http_is_409_not_stored_and_graded(learner_client, th
     assert item.response is None
     attempt.refresh_from_db()
     assert attempt.status == "finished"
+
+
+def test_expiring_counts_in_one_query(
+    the_quiz, newcomer, team_lead, other_team_lead, django_assert_num_queries
+):
+    today = timezone.localdate()
+    source = finished(the_quiz, newcomer).certificate
+
+    def copy(days: int, **changes) -> None:
+        certificate = Certificate.objects.get(pk=source.pk)
+        certificate.pk, certificate.attempt = None, None
+        certificate.code = f"{source.code[:40]}-{days}-{len(changes)}"
+        certificate.issued_on = today - datetime.timedelta(days=400)
+        certificate.valid_until = today + datetime.timedelta(days=days)
+        for name, value in changes.items():
+            setattr(certificate, name, value)
+        certificate.save()
+
+    Certificate.objects.filter(pk=source.pk).update(valid_until=today + datetime.timedelta(days=365))
+    copy(0)  # the last valid day counts
+    copy(30)
+    copy(31)
+    copy(90)
+    copy(91)
+    copy(-1)  # already expired
+    copy(10, revoked_at=timezone.now(), revoked_by=team_lead, revoke_reason="Shared answers")
+    with django_assert_num_queries(2):  # the person's roles, then the counts (lines are a subquery)
+        counts = selectors.expiring_counts(team_lead)
+    assert counts == {30: 2, 60: 3, 90: 4}
+    assert selectors.expiring_counts(other_team_lead) == {30: 0, 60: 0, 90: 0}
+    assert selectors.expiring_counts(newcomer) == {30: 0, 60: 0, 90: 0}

@@ -51,6 +51,25 @@ def test_refresher_guest_is_not_counted_twice_against_mentor_capacity(
     assert (load.mentees, load.guests, load.free) == (0, 1, 1)
 
 
+def test_mentees_are_counted_by_mentorings_rule_without_the_refreshers(
+    team_lead, other_team_lead, crew, host_mentor, group, host_programme
+):
+    from mentoring import selectors as mentoring_selectors
+    from mentoring import services as mentoring_services
+    from tests.factories import person
+    from trainingsite.roles import Role
+
+    newcomer = person(username="hostnew", roles=[Role.AGENT], line=group.line, group=group)
+    mentoring_services.enrolment_create(
+        actor=other_team_lead, learner=newcomer, programme=host_programme, mentor=host_mentor
+    )
+    plan(team_lead, crew[0], host_mentor, group)  # opens a refresher with the same mentor
+
+    assert mentoring_selectors.mentor_load(mentor_ids=[host_mentor.pk]) == {host_mentor.pk: 2}
+    load = selectors.mentor_loads(mentor_ids=[host_mentor.pk], start=MONDAY, end=FRIDAY)[host_mentor.pk]
+    assert (load.mentees, load.guests, load.free) == (1, 1, 0)
+
+
 def test_completing_the_refresher_in_mentoring_completes_the_rotation(
     team_lead, crew, host_mentor, group, host_programme, django_capture_on_commit_callbacks
 ):

@@ -67,3 +67,14 @@ def test_no_requests_need_no_agents():
 def test_nonsense_inputs_are_refused(bad):
     with pytest.raises(ValueError, match="must be in"):
         staffing(**{**REFERENCE, **bad})
+
+
+def test_staffing_is_worked_out_once_per_set_of_inputs():
+    staffing.cache_clear()
+    first = staffing(**REFERENCE, shrinkage_percent=30)
+    again = staffing(**REFERENCE, shrinkage_percent=30)
+    other = staffing(**REFERENCE, shrinkage_percent=20)
+
+    assert again is first
+    assert other.rostered < first.rostered
+    assert (staffing.cache_info().hits, staffing.cache_info().misses) == (1, 2)

@@ -170,15 +170,48 @@ def test_demand_form_refuses_occupancy_over_100(lead_client, crew, shifts):
     assert Demand.objects.get(shift=shifts["morning"]).max_occupancy_percent == 100
 
 
-def test_roster_page_saves_the_ticked_shifts(lead_client, crew, shifts, line):
+def test_roster_page_saves_the_ticked_shifts(lead_client, crew, shifts, line, team_lead):
     url = reverse("rotation:roster", args=[line.pk])
     assert lead_client.get(url).status_code == 200
     slot = f"{crew[0].pk}:0:{shifts['evening'].pk}"
-    response = lead_client.post(url, {"slot": [slot]})
+    shown = [a.pk for a in crew] + [team_lead.pk]
+    response = lead_client.post(url, {"agent": shown, "slot": [slot]})
     assert response.status_code == 302
     assert list(
         RosterEntry.objects.filter(shift__line=line).values_list("agent_id", "weekday", "shift_id")
     ) == [(crew[0].pk, 0, shifts["evening"].pk)]
+
+
+def test_roster_is_paged_and_saving_a_page_keeps_the_other_pages(lead_client, crew, shifts, line, team_lead):
+    from tests.factories import rostered_agents
+
+    rostered_agents(line, shifts["morning"], 30, prefix="zz")  # 35 people on the line: two pages
+    url = reverse("rotation:roster", args=[line.pk])
+    first = lead_client.get(url).context
+    second = lead_client.get(url, {"page": 2}).context
+    first_ids = {agent.pk for agent, _cells in first["rows"]}
+    second_ids = {agent.pk for agent, _cells in second["rows"]}
+    assert (len(first_ids), len(second_ids)) == (25, 10)
+    # The totals are the whole line's on every page: 34 agents rostered on Monday mornings.
+    monday_morning = next(
+        i for i, (d, p, _n) in enumerate(first["columns"]) if d == 0 and p == shifts["morning"]
+    )
+    assert first["totals"][monday_morning] == second["totals"][monday_morning] == 34
+
+    response = lead_client.post(f"{url}?page=2", {"agent": sorted(second_ids), "slot": []})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?page=2"
+    assert not RosterEntry.objects.filter(agent_id__in=second_ids).exists()
+    assert RosterEntry.objects.filter(agent_id__in=first_ids).count() == 5 * len(first_ids - {team_lead.pk})
+
+
+def test_roster_refuses_a_slot_of_an_agent_not_on_the_page(lead_client, crew, shifts, line):
+    url = reverse("rotation:roster", args=[line.pk])
+    before = RosterEntry.objects.count()
+    slot = f"{crew[0].pk}:0:{shifts['evening'].pk}"
+    assert lead_client.post(url, {"agent": [crew[1].pk], "slot": [slot]}).status_code == 400
+    assert RosterEntry.objects.count() == before
 
 
 def test_roster_of_another_line_is_404(client, other_team_lead, line, crew):

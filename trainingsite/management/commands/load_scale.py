@@ -10,6 +10,7 @@ from django.db import transaction
 from certification import scale as certification_scale
 from courses import scale as courses_scale
 from mentoring import scale as mentoring_scale
+from rotation import scale as rotation_scale
 from trainingsite import scale as organisation_scale
 
 
@@ -57,6 +58,9 @@ class Command(BaseCommand):
                 attempts=attempts,
                 certificates=certificates,
                 stdout=self.stdout,
+            )
+            rotation_scale.build(
+                agents=people["agents"], mentors=people["mentors"], leads=people["leads"], stdout=self.stdout
             )
         self.stdout.write(
             self.style.SUCCESS(
