@@ -25,6 +25,8 @@ from .models import Attempt, Certificate, Choice, Question, QuestionCategory, Qu
 User = get_user_model()
 
 S, M, TF, ORD, SH = "single", "multiple", "truefalse", "ordering", "short"
+# A veteran's certificate comes at least this long after their hire date (their own onboarding).
+ONBOARDING_DAYS = 45
 
 # (category, line code, [(type, short name, text, choices [(text, right, feedback)] | accepted,
 #   explanation)])
@@ -665,8 +667,45 @@ def load(*, stdout) -> list[tuple[str, str, str]]:
     return []
 
 
+def _paths(programme: ProgrammePage) -> dict[int, object]:
+    """Each person's onboarding path on the programme (the mentoring demo's newcomers), by user id."""
+    from mentoring.models import Enrolment
+
+    paths = (
+        Enrolment.objects.filter(programme=programme, kind=Enrolment.Kind.ONBOARDING)
+        .exclude(status=Enrolment.Status.CANCELLED)
+        .order_by("created_at")
+    )
+    return {path.learner_id: path for path in paths}
+
+
+def _quiz_day(user, path, now: datetime.datetime, days_ago: int, rng: random.Random):
+    """When this person sits the quiz, or None when they would not have yet.
+
+    A newcomer sits it only once their mentor signed the last stage off (the path is in its
+    certification stage), a day or so later; a veteran somewhere in the last year, but not before
+    they could have finished an onboarding of their own after being hired."""
+    latest = now - datetime.timedelta(hours=1)
+    if path is not None:
+        from mentoring.models import Enrolment, Stage
+
+        if path.status != Enrolment.Status.ACTIVE or path.current_stage != Stage.CERTIFICATION:
+            return None
+        return min(path.stage_started_at + datetime.timedelta(days=1, hours=rng.randint(0, 6)), latest)
+    when = now - datetime.timedelta(days=days_ago, hours=rng.randint(0, 6))
+    hired = user.profile.hire_date
+    if hired is not None:
+        onboarded = datetime.datetime.combine(
+            hired + datetime.timedelta(days=ONBOARDING_DAYS), datetime.time(10), tzinfo=now.tzinfo
+        )
+        when = max(when, onboarded)
+    return when if when <= latest else None
+
+
 def _history(quiz: Quiz, programme: ProgrammePage, rng: random.Random, now, stdout) -> None:
-    """Finished attempts and certificates for people of the programme's line (not the demo newcomers)."""
+    """Finished attempts and certificates for people of the programme's line: veterans over the last
+    year, and the mentoring demo's newcomers who reached the certification stage. Someone still on
+    an earlier stage has not sat the quiz, so no certificate predates a path or its sign-offs."""
     people = list(
         User.objects.filter(is_active=True, profile__line=programme.line, groups__name=Role.AGENT.value)
         .exclude(username__in=["newcomer", "newcomer2"])
@@ -675,25 +714,34 @@ def _history(quiz: Quiz, programme: ProgrammePage, rng: random.Random, now, stdo
     )
     if programme.group_id:
         people = [p for p in people if p.profile.group_id == programme.group_id]
+    paths = _paths(programme)
     # The same 24 people on every run; those who already have attempts are left as they are.
     done = set(Attempt.objects.filter(quiz=quiz).values_list("user_id", flat=True))
     people = [p for p in people[:24] if p.pk not in done]
     if not people:
         return
-    issued = 0
+    issued = took = 0
     for n, user in enumerate(people):
         # Spread over the last year so some certificates expire within 30, 60 and 90 days.
         days_ago = [340, 320, 300, 280, 200, 120, 60, 20][n % 8] + rng.randint(0, 5)
-        when = now - datetime.timedelta(days=days_ago, hours=rng.randint(0, 6))
+        when = _quiz_day(user, paths.get(user.pk), now, days_ago, rng)
+        if when is None:
+            continue
+        took += 1
         skill = 0.95 if n % 5 else 0.45
         attempt = _take(quiz, user, when, rng, skill)
-        if attempt is not None and not attempt.passed and n % 2:
-            attempt = _take(quiz, user, when + datetime.timedelta(days=2), rng, 0.95)
+        retake = when + datetime.timedelta(days=2)
+        if attempt is not None and not attempt.passed and n % 2 and retake < now:
+            attempt = _take(quiz, user, retake, rng, 0.95)
         if attempt is not None and attempt.passed:
             issued += 1
     lead = User.objects.filter(profile__led_lines=programme.line).first()
+    # A veteran's certificate: a newcomer's would put a fresh path's ending in doubt.
     victim = (
-        Certificate.objects.filter(programme=programme, revoked_at__isnull=True).order_by("issued_on").last()
+        Certificate.objects.filter(programme=programme, revoked_at__isnull=True)
+        .exclude(user_id__in=paths)
+        .order_by("issued_on")
+        .last()
     )
     if (
         lead
@@ -703,4 +751,4 @@ def _history(quiz: Quiz, programme: ProgrammePage, rng: random.Random, now, stdo
         services.certificate_revoke(
             certificate=victim, actor=lead, reason="Выяснилось, что ответы на аттестации подсказывал коллега."
         )
-    stdout.write(f"Certification: {quiz.title}: {len(people)} people took it, {issued} certified.")
+    stdout.write(f"Certification: {quiz.title}: {took} people took it, {issued} certified.")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,12 +20,33 @@ class PersonChoiceField(forms.ModelChoiceField):
         return obj.profile.full_name
 
 
+class _ReadChoiceIterator(ModelChoiceIterator):
+    """The choices from the list the view already read, when it gave one, instead of a new query."""
+
+    def __iter__(self):
+        if self.field.objects is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.objects:
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        if self.field.objects is None:
+            return super().__len__()
+        return len(self.field.objects) + (self.field.empty_label is not None)
+
+
 class MentorChoiceField(PersonChoiceField):
     """Shows each mentor's line, load and capacity, so a team lead picks one with room."""
+
+    iterator = _ReadChoiceIterator
 
     def __init__(self, *args, load: dict[int, int] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.load = load or {}
+        self.objects: list | None = None
 
     def label_from_instance(self, obj) -> str:
         return _("%(name)s (%(line)s, %(load)s of %(capacity)s mentees)") % {
@@ -172,7 +194,10 @@ class LeadFilterForm(forms.Form):
     )
     stuck = forms.BooleanField(label=_("Stuck only"), required=False)
 
-    def __init__(self, *args, lines, load: dict[int, int], **kwargs) -> None:
+    def __init__(self, *args, lines, mentors: list, **kwargs) -> None:
+        """`mentors`: `mentors_of(lines)` as read by the view, each with its active `load`."""
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = mentors_of(lines)
-        self.fields["mentor"].load = load
+        field = self.fields["mentor"]
+        field.queryset = mentors_of(lines)  # what a submitted choice is checked against
+        field.objects = mentors
+        field.load = {m.pk: m.load for m in mentors}

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,7 +30,7 @@ from wagtail import hooks
 from wagtail.models import ModelLogEntry
 
 from courses.models import LessonPage, LessonProgress, ProgrammePage
-from courses.selectors import KeyPoint, programme_key_points
+from courses.selectors import KeyPoint, programme_lessons
 
 from .models import (
     SIGNED_STAGES,
@@ -56,6 +70,19 @@ def mentor_load(*, mentor_ids: Iterable[int], kinds: Iterable[str] | None = None
         enrolments = enrolments.filter(kind__in=list(kinds))
     counts = dict(enrolments.values("mentor_id").annotate(n=Count("pk")).values_list("mentor_id", "n"))
     return {pk: counts.get(pk, 0) for pk in ids}
+
+
+def active_mentees_count() -> Coalesce:
+    """`mentor_load` as an annotation on a queryset of users, for lists of mentors."""
+    active = (
+        Enrolment.objects.active()
+        .filter(mentor=OuterRef("pk"))
+        .order_by()
+        .values("mentor")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(active), 0)
 
 
 def certification_status(*, user, programme: ProgrammePage) -> dict | None:
@@ -147,36 +174,73 @@ def study_progress(enrolments: Sequence[Enrolment]) -> dict[int, StudyProgress]:
 # --- Joint review -----------------------------------------------------------------------------
 
 
-def key_points_of_lessons(lessons: Iterable[LessonPage]) -> list[KeyPoint]:
-    """Key points of the given lessons, keyed exactly as courses.selectors.programme_key_points."""
+def _lesson_key_points(lesson: LessonPage) -> list[KeyPoint]:
     points = []
-    ids = [lesson.pk for lesson in lessons]
-    for lesson in LessonPage.objects.live().filter(pk__in=ids).order_by("path"):
-        for block in lesson.body:
-            if block.block_type != "key_points":
-                continue
-            for index, item in enumerate(block.value["points"].bound_blocks):
-                item_id = getattr(item, "id", None) or str(index)
-                points.append(
-                    KeyPoint(
-                        lesson=lesson,
-                        key=f"{block.id}:{item_id}",
-                        point=item.value["point"],
-                        detail=item.value["detail"],
-                    )
+    for block in lesson.body:
+        if block.block_type != "key_points":
+            continue
+        for index, item in enumerate(block.value["points"].bound_blocks):
+            item_id = getattr(item, "id", None) or str(index)
+            points.append(
+                KeyPoint(
+                    lesson=lesson,
+                    key=f"{block.id}:{item_id}",
+                    point=item.value["point"],
+                    detail=item.value["detail"],
                 )
+            )
     return points
 
 
-def enrolment_key_points(enrolment: Enrolment, *, cache: dict | None = None) -> list[KeyPoint]:
+def key_points_of_lessons(lessons: Iterable[LessonPage]) -> list[KeyPoint]:
+    """Key points of the given lessons, keyed exactly as courses.selectors.programme_key_points."""
+    ids = [lesson.pk for lesson in lessons]
+    return [
+        point
+        for lesson in LessonPage.objects.live().filter(pk__in=ids).order_by("path")
+        for point in _lesson_key_points(lesson)
+    ]
+
+
+def key_points_by_enrolment(enrolments: Sequence[Enrolment]) -> dict[int, list[KeyPoint]]:
+    """The joint-review checklist of many enrolments from one read of their lessons, keyed as
+    `enrolment_key_points` (refreshers need their `lesson_list` prefetched)."""
+    if not enrolments:
+        return {}
+    programmes = {e.programme.pk: e.programme for e in enrolments if e.kind != Enrolment.Kind.REFRESHER}
+    refresher_ids = {
+        e.pk: {lesson.pk for lesson in e.lesson_list}
+        for e in enrolments
+        if e.kind == Enrolment.Kind.REFRESHER
+    }
+    condition = Q(pk__in={pk for ids in refresher_ids.values() for pk in ids})
+    for programme in programmes.values():
+        condition |= Q(path__startswith=programme.path, depth__gt=programme.depth)
+    lessons = list(LessonPage.objects.live().filter(condition).order_by("path"))
+    points = {lesson.pk: _lesson_key_points(lesson) for lesson in lessons}
+    result = {}
+    for e in enrolments:
+        if e.kind == Enrolment.Kind.REFRESHER:
+            chosen = [lesson for lesson in lessons if lesson.pk in refresher_ids[e.pk]]
+        else:
+            chosen = [
+                lesson
+                for lesson in lessons
+                if lesson.path.startswith(e.programme.path) and lesson.depth > e.programme.depth
+            ]
+        result[e.pk] = [point for lesson in chosen for point in points[lesson.pk]]
+    return result
+
+
+def enrolment_key_points(enrolment: Enrolment) -> list[KeyPoint]:
     """The checklist of the joint review: the programme's key points, or a refresher's lessons'."""
     if enrolment.kind == Enrolment.Kind.REFRESHER:
-        return key_points_of_lessons(enrolment.lessons.all())
-    if cache is not None:
-        if enrolment.programme_id not in cache:
-            cache[enrolment.programme_id] = programme_key_points(enrolment.programme)
-        return cache[enrolment.programme_id]
-    return programme_key_points(enrolment.programme)
+        lessons = getattr(enrolment, "lesson_list", None)
+        return key_points_of_lessons(enrolment.lessons.all() if lessons is None else lessons)
+    # programme_key_points' lessons and keys, from one query (it reads them as specific pages: two).
+    return [
+        point for lesson in programme_lessons(enrolment.programme) for point in _lesson_key_points(lesson)
+    ]
 
 
 @dataclass
@@ -370,36 +434,66 @@ def enrolments_with_stages() -> QuerySet[Enrolment]:
         "learner__profile__line",
         "learner__profile__group",
         "mentor__profile",
-    ).prefetch_related(
-        "programme",
-        Prefetch(
-            "stages",
-            queryset=StageProgress.objects.order_by("position").annotate(
-                open_requests=Count("requests", filter=Q(requests__status=SignOffRequest.Status.OPEN))
-            ),
-        ),
+    ).prefetch_related("programme", Prefetch("stages", queryset=_stages()))
+
+
+def _stages() -> QuerySet[StageProgress]:
+    # Counted in the stages' own query, so that pages read a stage's requests and sign-offs only
+    # when it has some (distinct: the two joins would multiply each other's rows).
+    return StageProgress.objects.order_by("position").annotate(
+        open_requests=Count("requests", filter=Q(requests__status=SignOffRequest.Status.OPEN), distinct=True),
+        request_count=Count("requests", distinct=True),
+        sign_off_count=Count("sign_offs", distinct=True),
     )
 
 
 def enrolment_detail(pk: int) -> Enrolment:
-    return (
-        enrolments_with_stages()
-        .prefetch_related(
-            Prefetch("stages__sign_offs", queryset=_sign_offs()),
-            Prefetch("stages__requests", queryset=_requests()),
-            "review_points",
-            Prefetch("questions", queryset=ReviewQuestion.objects.select_related("asked_by", "answered_by")),
-            Prefetch(
-                "observations",
-                queryset=ObservationEntry.objects.select_related("confirmed_by").order_by("date", "pk"),
-            ),
-            Prefetch(
-                "supervised_shifts",
-                queryset=SupervisedShift.objects.select_related("recorded_by").order_by("date", "pk"),
-            ),
-        )
-        .get(pk=pk)
+    return with_detail(enrolments_with_stages().get(pk=pk))
+
+
+def with_detail(enrolment: Enrolment) -> Enrolment:
+    """Read what the enrolment page shows onto an enrolment loaded by `enrolments_with_stages`.
+
+    Plain lists (to_attr): each stage's `sign_off_list` and `request_list` (read only for the
+    stages whose counts say they have some), and the enrolment's `review_point_list`,
+    `question_list`, `observation_list`, `shift_list` and, for a refresher, `lesson_list`."""
+    stages = list(enrolment.stages.all())
+    # (An attribute already set counts as read for prefetch_related_objects: set the empty ones only.)
+    for stage in stages:
+        if not stage.sign_off_count:
+            stage.sign_off_list = []
+        if not stage.request_count:
+            stage.request_list = []
+    prefetch_related_objects(
+        [stage for stage in stages if stage.sign_off_count],
+        Prefetch("sign_offs", queryset=_sign_offs(), to_attr="sign_off_list"),
     )
+    prefetch_related_objects(
+        [stage for stage in stages if stage.request_count],
+        Prefetch("requests", queryset=_requests(), to_attr="request_list"),
+    )
+    lookups = [
+        Prefetch("review_points", to_attr="review_point_list"),
+        Prefetch(
+            "questions",
+            queryset=ReviewQuestion.objects.select_related("asked_by", "answered_by"),
+            to_attr="question_list",
+        ),
+        Prefetch(
+            "observations",
+            queryset=ObservationEntry.objects.select_related("confirmed_by").order_by("date", "pk"),
+            to_attr="observation_list",
+        ),
+        Prefetch(
+            "supervised_shifts",
+            queryset=SupervisedShift.objects.select_related("recorded_by").order_by("date", "pk"),
+            to_attr="shift_list",
+        ),
+    ]
+    if enrolment.kind == Enrolment.Kind.REFRESHER:
+        lookups.append(Prefetch("lessons", to_attr="lesson_list"))
+    prefetch_related_objects([enrolment], *lookups)
+    return enrolment
 
 
 def _sign_offs():
@@ -414,10 +508,14 @@ def _requests():
 
 def learner_enrolments(user) -> list[Enrolment]:
     """A learner's enrolments for "My path": active ones first, then finished ones."""
-    return sorted(
-        enrolments_with_stages().filter(learner=user).exclude(status=Enrolment.Status.CANCELLED),
-        key=lambda e: (e.status != Enrolment.Status.ACTIVE, -e.created_at.timestamp()),
+    # A learner has a few enrolments: their programmes are joined, not read apart.
+    enrolments = (
+        Enrolment.objects.filter(learner=user)
+        .exclude(status=Enrolment.Status.CANCELLED)
+        .select_related("learner__profile__line", "learner__profile__group", "mentor__profile", "programme")
+        .prefetch_related(Prefetch("stages", queryset=_stages()))
     )
+    return sorted(enrolments, key=lambda e: (e.status != Enrolment.Status.ACTIVE, -e.created_at.timestamp()))
 
 
 def enrolment_timeline(enrolment: Enrolment) -> QuerySet[ModelLogEntry]:
@@ -462,58 +560,131 @@ def _days_since(when: datetime.datetime, now: datetime.datetime) -> int:
 
 
 def mentee_enrolments(*, mentor=None, pks: Iterable[int] | None = None) -> list[Enrolment]:
-    # Prefetched into plain lists (to_attr): a related manager per row and relation would cost
-    # more than the queries themselves on a board of fifty.
-    qs = enrolments_with_stages().prefetch_related(
+    qs = enrolments_with_stages()
+    if mentor is not None:
+        qs = qs.active().filter(mentor=mentor)
+    if pks is not None:
+        qs = qs.filter(pk__in=list(pks))
+    enrolments = list(qs.order_by("stage_started_at", "pk"))
+    _prefetch_current_work(enrolments)
+    return enrolments
+
+
+def _prefetch_current_work(enrolments: list[Enrolment]) -> None:
+    """Read what each row shows of its current stage, for the rows in that stage only.
+
+    Into plain lists (to_attr): a related manager per row and relation would cost more than the
+    queries themselves on a board of fifty. A relation nobody on the board needs is not read at all,
+    so the board costs one query per kind of record shown, whatever the number of mentees."""
+    in_stage: dict[str, list[Enrolment]] = defaultdict(list)
+    for e in enrolments:
+        in_stage[e.current_stage].append(e)
+    # The stages' annotation says which of them have open requests: read those requests only.
+    asking = [stage for e in enrolments for stage in e.stages.all() if stage.open_requests]
+    for stage in {stage for e in enrolments for stage in e.stages.all()} - set(asking):
+        stage.open_request_list = []
+    prefetch_related_objects(
+        asking,
         Prefetch(
-            "stages__requests",
+            "requests",
             queryset=_requests().filter(status=SignOffRequest.Status.OPEN),
             to_attr="open_request_list",
         ),
+    )
+    review = in_stage[Stage.JOINT_REVIEW]
+    prefetch_related_objects(
+        review,
         Prefetch("review_points", to_attr="review_point_list"),
         Prefetch(
             "questions",
             queryset=ReviewQuestion.objects.select_related("asked_by", "answered_by"),
             to_attr="question_list",
         ),
+    )
+    prefetch_related_objects(
+        [e for e in review if e.kind == Enrolment.Kind.REFRESHER], Prefetch("lessons", to_attr="lesson_list")
+    )
+    prefetch_related_objects(
+        in_stage[Stage.OBSERVATION],
         Prefetch(
             "observations",
             queryset=ObservationEntry.objects.order_by("date", "pk"),
             to_attr="observation_list",
         ),
-        Prefetch("supervised_shifts", to_attr="shift_list"),
-        Prefetch("lessons", to_attr="lesson_list"),
     )
-    if mentor is not None:
-        qs = qs.active().filter(mentor=mentor)
-    if pks is not None:
-        qs = qs.filter(pk__in=list(pks))
-    return list(qs.order_by("stage_started_at", "pk"))
+    prefetch_related_objects(in_stage[Stage.SUPERVISED], Prefetch("supervised_shifts", to_attr="shift_list"))
 
 
 def mentee_rows(mentor) -> list[MenteeRow]:
-    """The mentor dashboard: every active mentee with the figures of their current stage.
+    """The mentor's board: every active mentee with the figures of their current stage.
 
-    A fixed number of queries whatever the number of mentees (one key-point read per programme).
-    """
+    A fixed number of queries whatever the number of mentees or of their programmes."""
     return build_rows(mentee_enrolments(mentor=mentor))
 
 
+@dataclass(frozen=True)
+class MenteeSummary:
+    enrolment: Enrolment
+    days_in_stage: int
+    open_requests: int
+    unconfirmed: int  # observation sessions waiting for the mentor (in the observation stage)
+
+
+def mentee_summaries(mentor) -> list[MenteeSummary]:
+    """The dashboard's short list of a mentor's active mentees: one query, the counts by the
+    database (the board's full figures are for the board)."""
+    open_requests = (
+        SignOffRequest.objects.filter(stage__enrolment=OuterRef("pk"), status=SignOffRequest.Status.OPEN)
+        .order_by()
+        .values("stage__enrolment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    unconfirmed = (
+        ObservationEntry.objects.filter(enrolment=OuterRef("pk"), confirmed_at__isnull=True)
+        .order_by()
+        .values("enrolment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    enrolments = (
+        Enrolment.objects.active()
+        .filter(mentor=mentor)
+        .select_related("learner__profile")
+        .annotate(
+            open_request_count=Coalesce(Subquery(open_requests), 0),
+            unconfirmed_count=Case(
+                When(current_stage=Stage.OBSERVATION, then=Coalesce(Subquery(unconfirmed), 0)),
+                default=Value(0),
+            ),
+        )
+        .order_by("stage_started_at", "pk")
+    )
+    now = timezone.now()
+    return [
+        MenteeSummary(
+            enrolment=e,
+            days_in_stage=_days_since(e.stage_started_at, now),
+            open_requests=e.open_request_count,
+            unconfirmed=e.unconfirmed_count,
+        )
+        for e in enrolments
+    ]
+
+
 def build_rows(enrolments: list[Enrolment]) -> list[MenteeRow]:
+    """Rows of `mentee_enrolments`."""
     now = timezone.now()
     study = study_progress(enrolments)
-    points_cache: dict = {}
+    points = key_points_by_enrolment([e for e in enrolments if e.current_stage == Stage.JOINT_REVIEW])
     rows = []
     for e in enrolments:
         row = MenteeRow(enrolment=e, study=study[e.pk], days_in_stage=_days_since(e.stage_started_at, now))
         for stage in e.stages.all():
-            row.pending_requests.extend(getattr(stage, "open_request_list", []))
+            row.pending_requests.extend(stage.open_request_list)
         if e.current_stage == Stage.JOINT_REVIEW:
             row.review = review_state(
-                e,
-                points=_points_for_row(e, points_cache),
-                records=e.review_point_list,
-                questions=e.question_list,
+                e, points=points[e.pk], records=e.review_point_list, questions=e.question_list
             )
         elif e.current_stage == Stage.OBSERVATION:
             row.observation = observation_figures(e, e.observation_list)
@@ -528,12 +699,6 @@ def build_rows(enrolments: list[Enrolment]) -> list[MenteeRow]:
     return rows
 
 
-def _points_for_row(enrolment: Enrolment, cache: dict) -> list[KeyPoint]:
-    if enrolment.kind == Enrolment.Kind.REFRESHER:
-        return key_points_of_lessons(enrolment.lesson_list)
-    return enrolment_key_points(enrolment, cache=cache)
-
-
 @dataclass
 class LeadRow:
     enrolment: Enrolment
@@ -542,13 +707,28 @@ class LeadRow:
     open_requests: int
 
 
-# An enrolment in the same stage longer than this is highlighted for the team lead. A setting, since
-# a programme of two weeks and one of two months stall at different paces.
-DEFAULT_STUCK_AFTER_DAYS = 14
-
-
 def stuck_after_days() -> int:
-    return getattr(settings, "MENTORING_STUCK_AFTER_DAYS", DEFAULT_STUCK_AFTER_DAYS)
+    return settings.MENTORING_STUCK_AFTER_DAYS
+
+
+def _stuck_threshold() -> datetime.datetime:
+    # More than N whole days in the stage: started at least N + 1 days ago.
+    return timezone.now() - datetime.timedelta(days=stuck_after_days() + 1)
+
+
+def _lead_filter(
+    *, stage: str = "", mentor_id: int | None = None, status: str = "", stuck_only: bool = False
+) -> Q:
+    condition = Q()
+    if status:
+        condition &= Q(status=status)
+    if stage:
+        condition &= Q(current_stage=stage)
+    if mentor_id:
+        condition &= Q(mentor_id=mentor_id)
+    if stuck_only:
+        condition &= Q(status=Enrolment.Status.ACTIVE, stage_started_at__lte=_stuck_threshold())
+    return condition
 
 
 def lead_enrolments(
@@ -559,63 +739,79 @@ def lead_enrolments(
     status: str = Enrolment.Status.ACTIVE,
     stuck_only: bool = False,
 ) -> QuerySet[Enrolment]:
-    qs = (
+    """The team lead's list; each row carries its open sign-off requests and whether it is stuck,
+    computed by the database in the same query (a paginator's count leaves both out)."""
+    open_requests = (
+        SignOffRequest.objects.filter(stage__enrolment=OuterRef("pk"), status=SignOffRequest.Status.OPEN)
+        .order_by()
+        .values("stage__enrolment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    stuck = Q(status=Enrolment.Status.ACTIVE, stage_started_at__lte=_stuck_threshold())
+    return (
         Enrolment.objects.in_lines(lines)
+        .filter(_lead_filter(stage=stage, mentor_id=mentor_id, status=status, stuck_only=stuck_only))
         .select_related("learner__profile__line", "learner__profile__group", "mentor__profile")
         .prefetch_related("programme")
+        .annotate(
+            open_request_count=Coalesce(Subquery(open_requests), 0),
+            is_stuck=Case(When(stuck, then=Value(True)), default=Value(False), output_field=BooleanField()),
+        )
         .order_by("stage_started_at", "pk")
     )
-    if status:
-        qs = qs.filter(status=status)
-    if stage:
-        qs = qs.filter(current_stage=stage)
-    if mentor_id:
-        qs = qs.filter(mentor_id=mentor_id)
-    if stuck_only:
-        # The same rule as LeadRow.stuck: more than N whole days in the stage.
-        threshold = timezone.now() - datetime.timedelta(days=stuck_after_days() + 1)
-        qs = qs.filter(status=Enrolment.Status.ACTIVE, stage_started_at__lte=threshold)
-    return qs
 
 
 def lead_rows(enrolments: Iterable[Enrolment]) -> list[LeadRow]:
-    """Rows for a page (or an export) of enrolments: open requests are counted for those rows only,
-    so that counting the whole list for the paginator needs no join."""
-    enrolments = list(enrolments)
+    """Rows for a page (or an export) of `lead_enrolments`."""
     now = timezone.now()
-    limit = stuck_after_days()
-    open_requests = dict(
-        SignOffRequest.objects.filter(
-            status=SignOffRequest.Status.OPEN, stage__enrolment__in=[e.pk for e in enrolments]
+    return [
+        LeadRow(
+            enrolment=e,
+            days_in_stage=_days_since(e.stage_started_at, now),
+            stuck=e.is_stuck,
+            open_requests=e.open_request_count,
         )
-        .values("stage__enrolment")
-        .annotate(n=Count("pk"))
-        .values_list("stage__enrolment", "n")
+        for e in enrolments
+    ]
+
+
+@dataclass(frozen=True)
+class LeadCounts:
+    stages: list[tuple[str, int]]  # active enrolments per stage, in path order, every stage listed
+    matching: int  # enrolments the filters keep
+
+
+def lead_counts(
+    *,
+    lines,
+    stage: str = "",
+    mentor_id: int | None = None,
+    status: str = Enrolment.Status.ACTIVE,
+    stuck_only: bool = False,
+) -> LeadCounts:
+    """The stage counts and the size of the filtered list in one aggregate query."""
+    figures = Enrolment.objects.in_lines(lines).aggregate(
+        # An empty condition (every status, no other filter) counts every row.
+        matching=Count(
+            "pk",
+            filter=_lead_filter(stage=stage, mentor_id=mentor_id, status=status, stuck_only=stuck_only)
+            or None,
+        ),
+        **{
+            f"stage_{code}": Count("pk", filter=Q(status=Enrolment.Status.ACTIVE, current_stage=code))
+            for code in Stage.values
+        },
     )
-    rows = []
-    for e in enrolments:
-        days = _days_since(e.stage_started_at, now)
-        rows.append(
-            LeadRow(
-                enrolment=e,
-                days_in_stage=days,
-                stuck=e.status == Enrolment.Status.ACTIVE and days > limit,
-                open_requests=open_requests.get(e.pk, 0),
-            )
-        )
-    return rows
+    return LeadCounts(
+        stages=[(label, figures[f"stage_{code}"]) for code, label in Stage.choices],
+        matching=figures["matching"],
+    )
 
 
 def lead_stage_counts(*, lines) -> list[tuple[str, int]]:
     """Active enrolments per stage, every stage listed (in path order), for the team lead."""
-    counts = dict(
-        Enrolment.objects.in_lines(lines)
-        .active()
-        .values("current_stage")
-        .annotate(n=Count("pk"))
-        .values_list("current_stage", "n")
-    )
-    return [(label, counts.get(code, 0)) for code, label in Stage.choices]
+    return lead_counts(lines=lines).stages
 
 
 @dataclass(frozen=True)

@@ -66,20 +66,24 @@ LEAD_PAGE_SIZE = 50
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def enrolment_page_context(request: HttpRequest, pk: int) -> dict:
-    """Everything the enrolment page (and its HTMX fragment) shows, for the person looking."""
-    e = selectors.enrolment_detail(pk)
+def enrolment_page_context(
+    request: HttpRequest, pk: int, *, enrolment: Enrolment | None = None, study=None
+) -> dict:
+    """Everything the enrolment page (and its HTMX fragment) shows, for the person looking.
+
+    `enrolment` and its `study` progress when the caller already read them (with their stages)."""
+    e = selectors.with_detail(enrolment) if enrolment is not None else selectors.enrolment_detail(pk)
     user = request.user
-    study = selectors.study_progress([e])[e.pk]
-    review = selectors.review_state(e, records=e.review_points.all(), questions=e.questions.all())
-    observations = list(e.observations.all())
+    study = study if study is not None else selectors.study_progress([e])[e.pk]
+    review = selectors.review_state(e, records=e.review_point_list, questions=e.question_list)
+    observations = e.observation_list
     observation = selectors.observation_figures(e, observations)
-    shifts = list(e.supervised_shifts.all())
+    shifts = e.shift_list
     supervised = selectors.supervised_figures(e, shifts)
     stages = []
     for stage in e.stages.all():
-        sign_offs = list(stage.sign_offs.all())
-        requests = list(stage.requests.all())
+        sign_offs = stage.sign_off_list
+        requests = stage.request_list
         open_request = next((r for r in requests if r.status == SignOffRequest.Status.OPEN), None)
         sent_back = [r for r in requests if r.status == SignOffRequest.Status.SENT_BACK]
         stages.append(
@@ -201,14 +205,19 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.AGENT)
 def my_path(request: HttpRequest) -> HttpResponse:
     enrolments = selectors.learner_enrolments(request.user)
-    for enrolment in enrolments:
-        if enrolment.is_active and services.enrolment_study_sync(enrolment=enrolment):
-            enrolments = selectors.learner_enrolments(request.user)
-            break
+    study = selectors.study_progress(enrolments)
+    # The study stage completes by itself once every lesson is studied; only then is there
+    # anything to write (and to read again).
+    done = [e for e in enrolments if e.is_active and e.current_stage == Stage.STUDY and study[e.pk].complete]
+    if sum(services.enrolment_study_sync(enrolment=e) for e in done):
+        enrolments = selectors.learner_enrolments(request.user)
+        study = selectors.study_progress(enrolments)
     current = enrolments[0] if enrolments else None
     context = {"enrolments": enrolments, "my_path": True}
     if current is not None:
-        context.update(enrolment_page_context(request, current.pk))
+        context.update(
+            enrolment_page_context(request, current.pk, enrolment=current, study=study[current.pk])
+        )
     return TemplateResponse(request, "mentoring/my_path.html", context)
 
 
@@ -228,18 +237,18 @@ def mentee_checklist(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.MENTOR)
 def mentees(request: HttpRequest) -> HttpResponse:
     rows = selectors.mentee_rows(request.user)
+    # The mentor's profile came with their mentees' rows; read it only when there are none.
+    profile = rows[0].enrolment.mentor.profile if rows else request.user.profile
     return TemplateResponse(
-        request,
-        "mentoring/mentees.html",
-        {"rows": rows, "capacity": request.user.profile.mentor_capacity},
+        request, "mentoring/mentees.html", {"rows": rows, "capacity": profile.mentor_capacity}
     )
 
 
-def _lead_filtered(request: HttpRequest):
+def _lead_filtered(request: HttpRequest) -> tuple[object, LeadFilterForm, dict]:
     lines = lines_led_by(request.user)
-    mentors = list(mentors_of(lines))
-    load = selectors.mentor_load(mentor_ids=[m.pk for m in mentors])
-    form = LeadFilterForm(request.GET or None, lines=lines, load=load)
+    # Read once with each mentor's load: the filter's choices are rendered from this list.
+    mentors = list(mentors_of(lines).annotate(load=selectors.active_mentees_count()))
+    form = LeadFilterForm(request.GET or None, lines=lines, mentors=mentors)
     filters = {"status": Enrolment.Status.ACTIVE}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -249,13 +258,16 @@ def _lead_filtered(request: HttpRequest):
             "status": data["status"],
             "stuck_only": data["stuck"],
         }
-    return lines, form, selectors.lead_enrolments(lines=lines, **filters)
+    return lines, form, filters
 
 
 @role_required(Role.TEAM_LEAD)
 def lead_enrolments(request: HttpRequest) -> HttpResponse:
-    lines, form, enrolments = _lead_filtered(request)
-    page = Paginator(enrolments, LEAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    lines, form, filters = _lead_filtered(request)
+    counts = selectors.lead_counts(lines=lines, **filters)
+    paginator = Paginator(selectors.lead_enrolments(lines=lines, **filters), LEAD_PAGE_SIZE)
+    paginator.count = counts.matching  # counted with the stages: no COUNT query of its own
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return TemplateResponse(
@@ -266,7 +278,7 @@ def lead_enrolments(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": selectors.lead_rows(page.object_list),
             "query": query.urlencode(),
-            "stage_counts": selectors.lead_stage_counts(lines=lines),
+            "stage_counts": counts.stages,
             "stuck_days": selectors.stuck_after_days(),
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
@@ -286,7 +298,8 @@ def _csv_safe(value) -> str:
 
 @role_required(Role.TEAM_LEAD)
 def lead_export(request: HttpRequest) -> StreamingHttpResponse:
-    _lines, _form, enrolments = _lead_filtered(request)
+    lines, _form, filters = _lead_filtered(request)
+    enrolments = selectors.lead_enrolments(lines=lines, **filters)
 
     def rows():
         # A chunk at a time: an export of a whole organisation stays flat in memory.

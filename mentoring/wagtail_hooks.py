@@ -134,24 +134,20 @@ def mentoring_panels(request: HttpRequest, role: Role) -> list[Panel]:
         enrolments = selectors.learner_enrolments(user)
         return [Panel("mentoring/panels/my_path.html", {"enrolments": enrolments}, order=10)]
     if role == Role.MENTOR:
-        rows = selectors.mentee_rows(user)
-        return [
-            Panel(
-                "mentoring/panels/mentees.html",
-                {"rows": rows, "capacity": user.profile.mentor_capacity},
-                order=10,
-            )
-        ]
+        return [Panel("mentoring/panels/mentees.html", {"rows": selectors.mentee_summaries(user)}, order=10)]
     if role == Role.TEAM_LEAD:
         from trainingsite.permissions import lines_led_by
 
         lines = lines_led_by(user)
-        counts = selectors.lead_stage_counts(lines=lines)
-        stuck = selectors.lead_enrolments(lines=lines, stuck_only=True).count()
+        counts = selectors.lead_counts(lines=lines, stuck_only=True)
         return [
             Panel(
                 "mentoring/panels/lead.html",
-                {"stage_counts": counts, "stuck": stuck, "stuck_days": selectors.stuck_after_days()},
+                {
+                    "stage_counts": counts.stages,
+                    "stuck": counts.matching,
+                    "stuck_days": selectors.stuck_after_days(),
+                },
                 order=10,
             )
         ]

@@ -9,17 +9,27 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring import services
+from courses.models import LessonPage, LessonProgress
+from mentoring import selectors, services
 from mentoring.models import Enrolment, Stage, StageProgress, stage_sequence
 from tests.factories import person
-from tests.factories.mentoring import log_observation, stage_of, study_all, tick_all
+from tests.factories.mentoring import (
+    enrolment_at,
+    log_observation,
+    record_shift,
+    stage_of,
+    study_all,
+    tick_all,
+)
 from trainingsite.models import Profile
 from trainingsite.roles import Role
 
 User = get_user_model()
 
-MENTOR_BOARD_BUDGET = 20
-LEAD_LIST_BUDGET = 15
+MENTOR_BOARD_BUDGET = 12
+LEAD_LIST_BUDGET = 7
+# A newcomer half-way, with sign-offs, requests, questions and shifts: every kind of record shown.
+MY_PATH_BUDGET = 16
 
 
 def _mentees(count: int, *, lead, mentor, prog, line, prefix: str) -> None:
@@ -126,3 +136,85 @@ def prog(line):
     from tests.factories.mentoring import programme
 
     return programme(line=line, lessons=3, points_per_lesson=3)
+
+
+def _every_kind_of_row(*, lead, mentor, line, prefix: str) -> None:
+    """On a programme of its own: a joint review asking for sign-off, a refresher in joint review,
+    an observation with a session to confirm and supervised work with a shift recorded."""
+    from tests.factories.mentoring import programme
+
+    prog = programme(line=line, title=f"Programme {prefix}", lessons=2, points_per_lesson=2)
+    learners = [person(username=f"{prefix}{i}", roles=[Role.AGENT], line=line) for i in range(4)]
+    asking = enrolment_at(Stage.JOINT_REVIEW, lead=lead, learner=learners[0], mentor=mentor, prog=prog)
+    tick_all(asking, mentor)
+    services.stage_sign_off_request(actor=learners[0], stage=stage_of(asking, Stage.JOINT_REVIEW))
+    lesson = LessonPage.objects.live().descendant_of(prog).order_by("path").first()
+    refresher = services.enrolment_create(
+        actor=lead,
+        learner=learners[1],
+        programme=prog,
+        mentor=mentor,
+        kind=Enrolment.Kind.REFRESHER,
+        lessons=[lesson],
+    )
+    LessonProgress.objects.create(user=learners[1], lesson=lesson, studied_at=timezone.now())
+    services.enrolment_study_sync(enrolment=refresher)
+    observing = enrolment_at(Stage.OBSERVATION, lead=lead, learner=learners[2], mentor=mentor, prog=prog)
+    log_observation(observing, learners[2])
+    supervised = enrolment_at(Stage.SUPERVISED, lead=lead, learner=learners[3], mentor=mentor, prog=prog)
+    record_shift(supervised, mentor, days_ago=1, handled=5, corrected=1)
+
+
+def test_mentor_board_reads_each_kind_of_record_once_whatever_the_programmes(client, team_lead, line):
+    mentor = person(username="busy", roles=[Role.AGENT, Role.MENTOR], line=line, mentor_capacity=60)
+    _every_kind_of_row(lead=team_lead, mentor=mentor, line=line, prefix="a")
+    one_programme = _board_queries(client, mentor)
+    _every_kind_of_row(lead=team_lead, mentor=mentor, line=line, prefix="b")
+    assert _board_queries(client, mentor) == one_programme
+    # Beyond the mixed board above: open requests, supervised shifts and a refresher's lessons (for
+    # its checklist and for its study figures).
+    assert one_programme <= MENTOR_BOARD_BUDGET + 4
+
+    rows = {row.enrolment.learner.username: row for row in selectors.mentee_rows(mentor)}
+    for prefix in "ab":
+        assert rows[f"{prefix}0"].review.total == 4
+        assert rows[f"{prefix}0"].review.ticked == 4
+        assert len(rows[f"{prefix}0"].pending_requests) == 1
+        assert rows[f"{prefix}1"].enrolment.kind == Enrolment.Kind.REFRESHER
+        assert rows[f"{prefix}1"].review.total == 2  # the refresher's one lesson
+        assert len(rows[f"{prefix}2"].unconfirmed) == 1
+        assert rows[f"{prefix}3"].supervised.handled == 5
+        assert not rows[f"{prefix}3"].pending_requests
+    # The board shows what each mentee's own page says.
+    for row in rows.values():
+        if row.review is not None:
+            expected = selectors.enrolment_key_points(row.enrolment)
+            assert [item.point.key for item in row.review.items] == [p.key for p in expected]
+
+
+def _page_queries(client, user, url: str) -> int:
+    client.force_login(user)
+    client.get(url)  # warm the session and caches
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_my_path_half_way_reads_each_kind_of_record_once(client, team_lead, line, prog):
+    mentor = person(username="guide", roles=[Role.AGENT, Role.MENTOR], line=line)
+    learner = person(username="walker", roles=[Role.AGENT], line=line)
+    enrolment = enrolment_at(Stage.SUPERVISED, lead=team_lead, learner=learner, mentor=mentor, prog=prog)
+    supervised = stage_of(enrolment, Stage.SUPERVISED)
+    services.review_question_ask(actor=learner, enrolment=enrolment, question="Why?")
+    for days_ago in (3, 2):
+        record_shift(enrolment, mentor, days_ago=days_ago, handled=10, corrected=0)
+    services.stage_sign_off_request(actor=learner, stage=supervised)
+    url = reverse("mentoring:my_path")
+    few = _page_queries(client, learner, url)
+    services.stage_send_back(actor=mentor, stage=supervised, comment="One more shift.")
+    record_shift(enrolment, mentor, days_ago=1, handled=10, corrected=0)
+    services.review_question_ask(actor=learner, enrolment=enrolment, question="And this?")
+    services.stage_sign_off_request(actor=learner, stage=supervised)
+    assert _page_queries(client, learner, url) == few
+    assert few <= MY_PATH_BUDGET

@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from mentoring import services
@@ -212,6 +213,31 @@ def test_lead_list_filters_by_stage_and_highlights_stuck(client, in_review, team
     assert in_review.learner.profile.full_name in response.text
     response = client.get(reverse("mentoring:lead_list"), {"stage": "observation", "status": "active"})
     assert in_review.learner.profile.full_name not in response.text
+
+
+def test_lead_list_counts_pages_and_mentors_from_one_read(client, in_review, team_lead, mentor, prog, line):
+    done = enrolment_at(
+        Stage.JOINT_REVIEW,
+        lead=team_lead,
+        learner=person(username="finished", roles=[Role.AGENT], line=line),
+        mentor=mentor,
+        prog=prog,
+    )
+    Enrolment.objects.filter(pk=done.pk).update(
+        status=Enrolment.Status.COMPLETED, completed_at=timezone.now()
+    )
+    client.force_login(team_lead)
+    response = client.get(reverse("mentoring:lead_list"))
+    assert response.context["page"].paginator.count == 1
+    assert dict(response.context["stage_counts"])["Joint review"] == 1
+    # The mentor filter shows the load of the mentors the view read (one active mentee).
+    assert f"{mentor.profile.full_name} ({line.name}, 1 of" in response.text
+    response = client.get(reverse("mentoring:lead_list"), {"status": ""})
+    assert response.context["page"].paginator.count == 2
+    assert done.learner.profile.full_name in response.text
+    response = client.get(reverse("mentoring:lead_list"), {"status": "", "mentor": mentor.pk})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 2
 
 
 def test_lead_list_shows_only_the_leads_lines(client, in_review, other_team_lead):

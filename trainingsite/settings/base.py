@@ -233,3 +233,6 @@ CACHES = {
 }
 # Lookups of the public certificate page allowed per client address and minute.
 CERTIFICATE_VERIFY_PER_MINUTE = int(os.environ.get("CERTIFICATE_VERIFY_PER_MINUTE", "30"))
+# A training path in the same stage for more than this many days is highlighted as stuck to the
+# team lead: a programme of two weeks and one of two months stall at different paces.
+MENTORING_STUCK_AFTER_DAYS = int(os.environ.get("MENTORING_STUCK_AFTER_DAYS", "14"))
