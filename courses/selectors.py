@@ -243,24 +243,30 @@ class KeyPoint:
     detail: str
 
 
+def lesson_key_points(lesson: LessonPage) -> list[KeyPoint]:
+    """The key-point blocks of one lesson; the key (block id, item id) is what sign-offs store."""
+    points = []
+    for block in lesson.body:
+        if block.block_type != "key_points":
+            continue
+        for index, item in enumerate(block.value["points"].bound_blocks):
+            item_id = getattr(item, "id", None) or str(index)
+            points.append(
+                KeyPoint(
+                    lesson=lesson,
+                    key=f"{block.id}:{item_id}",
+                    point=item.value["point"],
+                    detail=item.value["detail"],
+                )
+            )
+    return points
+
+
 def programme_key_points(programme: ProgrammePage) -> list[KeyPoint]:
     """Every key point of the programme's live lessons, in lesson order."""
-    points = []
-    for lesson in programme_lessons(programme).specific():
-        for block in lesson.body:
-            if block.block_type != "key_points":
-                continue
-            for index, item in enumerate(block.value["points"].bound_blocks):
-                item_id = getattr(item, "id", None) or str(index)
-                points.append(
-                    KeyPoint(
-                        lesson=lesson,
-                        key=f"{block.id}:{item_id}",
-                        point=item.value["point"],
-                        detail=item.value["detail"],
-                    )
-                )
-    return points
+    return [
+        point for lesson in programme_lessons(programme).specific() for point in lesson_key_points(lesson)
+    ]
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from wagtail import hooks
 from wagtail.models import ModelLogEntry
 
 from courses.models import LessonPage, LessonProgress, ProgrammePage
-from courses.selectors import KeyPoint, programme_lessons
+from courses.selectors import KeyPoint, lesson_key_points, programme_lessons
 
 from .models import (
     SIGNED_STAGES,
@@ -174,31 +174,13 @@ def study_progress(enrolments: Sequence[Enrolment]) -> dict[int, StudyProgress]:
 # --- Joint review -----------------------------------------------------------------------------
 
 
-def _lesson_key_points(lesson: LessonPage) -> list[KeyPoint]:
-    points = []
-    for block in lesson.body:
-        if block.block_type != "key_points":
-            continue
-        for index, item in enumerate(block.value["points"].bound_blocks):
-            item_id = getattr(item, "id", None) or str(index)
-            points.append(
-                KeyPoint(
-                    lesson=lesson,
-                    key=f"{block.id}:{item_id}",
-                    point=item.value["point"],
-                    detail=item.value["detail"],
-                )
-            )
-    return points
-
-
 def key_points_of_lessons(lessons: Iterable[LessonPage]) -> list[KeyPoint]:
-    """Key points of the given lessons, keyed exactly as courses.selectors.programme_key_points."""
+    """Key points of the given lessons, in lesson order."""
     ids = [lesson.pk for lesson in lessons]
     return [
         point
         for lesson in LessonPage.objects.live().filter(pk__in=ids).order_by("path")
-        for point in _lesson_key_points(lesson)
+        for point in lesson_key_points(lesson)
     ]
 
 
@@ -217,7 +199,7 @@ def key_points_by_enrolment(enrolments: Sequence[Enrolment]) -> dict[int, list[K
     for programme in programmes.values():
         condition |= Q(path__startswith=programme.path, depth__gt=programme.depth)
     lessons = list(LessonPage.objects.live().filter(condition).order_by("path"))
-    points = {lesson.pk: _lesson_key_points(lesson) for lesson in lessons}
+    points = {lesson.pk: lesson_key_points(lesson) for lesson in lessons}
     result = {}
     for e in enrolments:
         if e.kind == Enrolment.Kind.REFRESHER:
@@ -238,9 +220,7 @@ def enrolment_key_points(enrolment: Enrolment) -> list[KeyPoint]:
         lessons = getattr(enrolment, "lesson_list", None)
         return key_points_of_lessons(enrolment.lessons.all() if lessons is None else lessons)
     # programme_key_points' lessons and keys, from one query (it reads them as specific pages: two).
-    return [
-        point for lesson in programme_lessons(enrolment.programme) for point in _lesson_key_points(lesson)
-    ]
+    return [point for lesson in programme_lessons(enrolment.programme) for point in lesson_key_points(lesson)]
 
 
 @dataclass
