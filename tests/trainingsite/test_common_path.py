@@ -1,11 +1,16 @@
 """What every page pays: the user and their roles, the site header, the security headers."""
 
+import re
+
+import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.factories import person
 from trainingsite.backends import RoleModelBackend
+from trainingsite.navigation import _rendered
 from trainingsite.roles import Role, user_roles
 
 # A signed-in page with nothing of its own: the session, then the user with their roles.
@@ -43,3 +48,128 @@ def test_a_trivial_signed_in_page_stays_within_its_query_budget(client, team_lea
     assert response.status_code == 200
     assert reverse("people:list") in response.text  # the header did check the roles
     assert len(context) <= TRIVIAL_PAGE_BUDGET, [q["sql"] for q in context.captured_queries]
+
+
+def header_of(html: str) -> str:
+    return html[html.index('<header class="site-header">') : html.index("</header>")]
+
+
+def nav_links(html: str) -> set[str]:
+    header = header_of(html)
+    if "<nav" not in header:
+        return set()
+    nav = header[header.index("<nav") : header.index("</nav>")]
+    return set(re.findall(r'href="([^"]+)"', nav))
+
+
+# What each role sees in the header (from trainingsite and every app's `training_nav_items`).
+LIBRARY = "/library/"
+EXPECTED = {
+    "newcomer": {
+        reverse("learner_dashboard"),
+        reverse("mentoring:my_path"),
+        reverse("certification:my_quizzes"),
+        LIBRARY,
+        reverse("courses:search"),
+    },
+    "mentor": {
+        reverse("learner_dashboard"),
+        reverse("mentor_dashboard"),
+        reverse("mentoring:my_path"),
+        reverse("certification:my_quizzes"),
+        LIBRARY,
+        reverse("courses:search"),
+    },
+    "team_lead": {
+        reverse("lead_dashboard"),
+        reverse("people:list"),
+        reverse("mentoring:lead_list"),
+        reverse("certification:lead_certificates"),
+        reverse("rotation:overview"),
+        reverse("reports:report"),
+        LIBRARY,
+        reverse("courses:search"),
+    },
+    "editor": {LIBRARY, reverse("courses:search"), reverse("wagtailadmin_home")},
+}
+
+
+@pytest.mark.parametrize("order", [list(EXPECTED), list(reversed(EXPECTED))], ids=["lead-last", "lead-first"])
+def test_header_shows_each_role_its_own_items_whatever_role_warmed_the_cache(client, request, order):
+    _rendered.clear()
+    for name in order:
+        user = request.getfixturevalue(name)
+        client.force_login(user)
+        # The password page is the same for everyone: only the header differs.
+        html = client.get(reverse("password_change")).text
+        assert nav_links(html) == EXPECTED[name], name
+        assert (user.get_full_name() or user.username) in header_of(html)
+        client.logout()
+
+
+def test_header_is_rendered_per_language(client, newcomer):
+    client.force_login(newcomer)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = header_of(client.get(reverse("password_change")).text)
+    client.post(reverse("set_language"), {"language": "ru", "next": "/"})
+    russian = header_of(client.get(reverse("password_change")).text)
+    assert "My training" in english
+    assert "Моё обучение" not in english
+    assert "Моё обучение" in russian
+    assert "My training" not in russian
+    assert '<option value="ru" selected>' in russian
+    assert '<option value="en" selected>' in english
+
+
+def test_header_marks_the_page_being_shown_and_only_it(client, newcomer):
+    client.force_login(newcomer)
+    html = header_of(client.get(reverse("learner_dashboard")).text)
+    assert html.count('aria-current="page"') == 1
+    assert f'href="{reverse("learner_dashboard")}" aria-current="page"' in html
+    html = header_of(client.get(reverse("password_change")).text)
+    assert "aria-current" not in html
+    assert "xsitehdr" not in html
+
+
+def test_header_fills_in_the_person_and_the_page_escaped(client, line):
+    user = person(username="ann", first_name="<b>Ann</b>", last_name="O'Neil", line=line)
+    client.force_login(user)
+    html = header_of(client.get(reverse("password_change") + "?a=1&b=2").text)
+    assert "&lt;b&gt;Ann&lt;/b&gt; O&#x27;Neil" in html
+    assert "<b>" not in html
+    assert 'name="next" type="hidden" value="/accounts/password_change/?a=1&amp;b=2"' in html
+
+
+def test_header_forms_carry_a_working_csrf_token(db, newcomer):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(newcomer)
+    html = client.get(reverse("password_change")).text
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', header_of(html)))
+    assert len(tokens) == 1
+    assert f'"X-CSRFToken": "{next(iter(tokens))}"' in html
+    response = client.post(reverse("logout"), {"csrfmiddlewaretoken": tokens.pop()})
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_header_of_a_visitor_has_no_navigation_and_no_person(client, newcomer):
+    client.force_login(newcomer)
+    client.get(reverse("password_change"))  # warm the cache with a signed-in header
+    client.logout()
+    html = header_of(client.get(reverse("login")).text)
+    assert "<nav" not in html
+    assert reverse("logout") not in html
+    assert "newcomer" not in html
+    assert 'name="csrfmiddlewaretoken"' in html
+
+
+def test_editing_link_for_a_superuser_is_not_shown_to_a_person_without_a_role(client, line):
+    admin = person(username="root", roles=[], line=line, is_superuser=True)
+    nobody = person(username="nobody", roles=[], line=line)
+    client.force_login(admin)
+    assert reverse("wagtailadmin_home") in nav_links(client.get(reverse("password_change")).text)
+    client.force_login(nobody)
+    html = client.get(reverse("password_change")).text
+    assert nav_links(html) == set()
