@@ -1,10 +1,13 @@
 """What every page pays: the user and their roles, the site header, the security headers."""
 
 import re
+from unittest.mock import patch
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -173,3 +176,41 @@ def test_editing_link_for_a_superuser_is_not_shown_to_a_person_without_a_role(cl
     client.force_login(nobody)
     html = client.get(reverse("password_change")).text
     assert nav_links(html) == set()
+
+
+def test_content_security_policy_is_built_once_and_is_django_csp_s_own(client, newcomer, editor):
+    from csp.utils import build_policy
+
+    from trainingsite import middleware
+
+    middleware._policies.cache_clear()
+    client.force_login(newcomer)
+    with patch.object(middleware, "build_policy", wraps=build_policy) as built:
+        first = client.get(reverse("password_change"))["Content-Security-Policy"]
+        second = client.get(reverse("learner_dashboard"))["Content-Security-Policy"]
+    assert first == second == build_policy()
+    assert built.call_count == 2  # the policy and the (empty) report-only one, once
+    client.force_login(editor)
+    admin = client.get(reverse("wagtailadmin_home"))["Content-Security-Policy"]
+    assert admin == build_policy(update=settings.ADMIN_CSP_EXTRA)
+
+
+def test_a_view_s_own_policy_still_applies(rf, newcomer):
+    from trainingsite.middleware import ContentSecurityPolicyMiddleware
+
+    def view(request):
+        response = HttpResponse("ok")
+        response._csp_update = {"img-src": ["https://example.org"]}
+        return response
+
+    request = rf.get("/anything/")
+    response = ContentSecurityPolicyMiddleware(view)(request)
+    assert "img-src 'self' data: https://example.org" in response["Content-Security-Policy"]
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_policy_follows_a_settings_change(client, newcomer, settings):
+    client.force_login(newcomer)
+    client.get(reverse("password_change"))
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    assert client.get(reverse("password_change"))["Content-Security-Policy"] == "default-src 'none'"
