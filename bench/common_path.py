@@ -9,6 +9,7 @@ same helpers as bench/courses_lesson_page.py. Pages, each through the whole midd
   as the demo newcomer: the common path and nothing else;
 - "people" (the team lead's people list) and "learner dashboard", for scale.
 Prints req/s, latency, the query count and the ratio to the bare view measured in the same run.
+`--cpu N` instead measures the CPU time per request in this process (steadier on a busy machine);
 `--profile N` instead runs the trivial page N times in this process under cProfile and prints the
 functions with the most cumulative time. Never asserts a time.
 """
@@ -170,11 +171,33 @@ def wait_ready(port: int, path: str) -> None:
     raise SystemExit("gunicorn's workers did not answer")
 
 
+def cpu_times(cookies: dict[str, str], pages: dict[str, tuple[str, str]], runs: int) -> dict[str, float]:
+    """Median CPU time per request in this process (ms), through the test client: on a shared
+    machine this moves far less than throughput does, since other processes' load is not counted."""
+    from django.test import Client
+
+    times = {}
+    for name, (role, url) in pages.items():
+        client = Client(HTTP_COOKIE=cookies[role])
+        client.get(url)
+        batches = []
+        for _ in range(7):
+            start = time.process_time()
+            for _ in range(runs):
+                client.get(url)
+            batches.append((time.process_time() - start) / runs * 1000)
+        times[name] = sorted(batches)[len(batches) // 2]
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--profile", type=int, default=0, help="profile the trivial page N times instead")
     parser.add_argument("--show-queries", action="store_true")
+    parser.add_argument(
+        "--cpu", type=int, default=0, help="instead of loading a server, N requests per batch in this process"
+    )
     args = parser.parse_args()
 
     print("Preparing a scratch database with the demo ...", flush=True)
@@ -187,6 +210,14 @@ def main() -> None:
                 print(f"  {sql[:200]}")
     if args.profile:
         profile(cookies, pages, args.profile)
+        return
+    if args.cpu:
+        times = cpu_times(cookies, pages, args.cpu)
+        print(f"\nCPU time per request in one process (test client, SQLite demo), median of 7 x {args.cpu}")
+        print(f"{'page':<19}{'ms':>8}{'queries':>9}  ratio to bare view")
+        for name, ms in times.items():
+            ratio = "1" if name == "bare view" else f"{ms / times['bare view']:.1f} x"
+            print(f"{name:<19}{ms:>8.2f}{len(queries[name]):>9}  {ratio}")
         return
 
     load = base.run_wrk if shutil.which("wrk") else base.run_loop
