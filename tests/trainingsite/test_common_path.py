@@ -214,3 +214,22 @@ def test_policy_follows_a_settings_change(client, newcomer, settings):
     client.get(reverse("password_change"))
     settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
     assert client.get(reverse("password_change"))["Content-Security-Policy"] == "default-src 'none'"
+
+
+def test_static_urls_are_the_manifest_s_and_built_once(tmp_path):
+    import json
+
+    from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+    from trainingsite.storage import CachedManifestStaticFilesStorage
+
+    manifest = {"paths": {"site/site.css": "site/site.0123abcd.css"}, "version": "1.1", "hash": "x"}
+    (tmp_path / "staticfiles.json").write_text(json.dumps(manifest))
+    storage = CachedManifestStaticFilesStorage(location=tmp_path, base_url="/static/")
+    plain = CompressedManifestStaticFilesStorage(location=tmp_path, base_url="/static/")
+    parent = CompressedManifestStaticFilesStorage
+    with patch.object(parent, "url", autospec=True, side_effect=parent.url) as built:
+        first = storage.url("site/site.css")
+        second = storage.url("site/site.css")
+    assert first == second == plain.url("site/site.css") == "/static/site/site.0123abcd.css"
+    assert built.call_count == 1
