@@ -15,7 +15,7 @@ def attempt(client, username, password="wrong", ip="10.0.0.1"):
 def throttled(settings):
     settings.AUTHENTICATION_BACKENDS = [
         "axes.backends.AxesStandaloneBackend",
-        "django.contrib.auth.backends.ModelBackend",
+        "trainingsite.backends.RoleModelBackend",
     ]
 
 

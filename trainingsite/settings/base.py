@@ -62,9 +62,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# django-axes first: it refuses a locked-out login before any password is checked. Then Django's
+# ModelBackend, whose get_user also loads the person's roles (one query per request, not two).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "trainingsite.backends.RoleModelBackend",
 ]
 
 ROOT_URLCONF = "trainingsite.urls"
@@ -81,7 +83,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "trainingsite.context_processors.navigation",
             ],
         },
     },

@@ -28,7 +28,8 @@ if "DATABASE_URL" in os.environ:
 
 STORAGES = {
     **STORAGES,
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Whitenoise's compressed manifest storage, remembering the URLs it builds (trainingsite/storage.py).
+    "staticfiles": {"BACKEND": "trainingsite.storage.CachedManifestStaticFilesStorage"},
 }
 
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.

@@ -15,4 +15,4 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # django-axes' backend refuses authenticate() calls without a request, which the test client's
 # login() makes; tests/trainingsite/test_login_throttle.py puts it back to test the throttle.
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["trainingsite.backends.RoleModelBackend"]
