@@ -16,3 +16,6 @@ WHITENOISE_AUTOREFRESH = True
 # django-axes' backend refuses authenticate() calls without a request, which the test client's
 # login() makes; tests/trainingsite/test_login_throttle.py puts it back to test the throttle.
 AUTHENTICATION_BACKENDS = ["trainingsite.backends.RoleModelBackend"]
+# The browser tests' live server answers each request in a thread of its own; a persistent
+# connection would outlive the thread and keep PostgreSQL from dropping the test database.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
