@@ -534,6 +534,11 @@ class Certificate(models.Model):
     def __str__(self) -> str:
         return f"{self.holder_name} — {self.programme_title}"
 
+    @property
+    def has_stored_pdf(self) -> bool:
+        """The PDF is laid out after the issue commits (certification.tasks); until then it is empty."""
+        return bool(self.pdf) and self.pdf.storage.exists(self.pdf.name)
+
     def status_on(self, day: datetime.date | None = None) -> str:
         if self.revoked_at:
             return CertificateStatus.REVOKED

@@ -454,7 +454,7 @@ def certificate_store_pdf(*, certificate_id: int) -> Certificate:
     download and the task worker, or two workers, render it once."""
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
-        if certificate.pdf and certificate.pdf.storage.exists(certificate.pdf.name):
+        if certificate.has_stored_pdf:
             return certificate
         content = pdf.render_pdf([certificate.page_html], title=certificate.holder_name)
         certificate.pdf.save(f"{certificate.code[:16]}.pdf", ContentFile(content), save=False)

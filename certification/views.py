@@ -277,7 +277,7 @@ def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = get_object_or_404(Certificate.objects.select_related("line"), pk=pk)
     if not can_download_certificate(request.user, certificate):
         raise Http404
-    if not (certificate.pdf and certificate.pdf.storage.exists(certificate.pdf.name)):
+    if not certificate.has_stored_pdf:
         # Issued moments ago and the task worker has not reached it yet (or it was lost).
         certificate = services.certificate_store_pdf(certificate_id=certificate.pk)
     response = FileResponse(certificate.pdf.open("rb"), content_type="application/pdf")
