@@ -155,10 +155,10 @@ def test_print_joins_stored_pdfs_in_the_given_order(three_certificates, monkeypa
     assert holders_by_page(content, three_certificates) == [b.holder_name, c.holder_name, a.holder_name]
 
 
-def test_print_renders_certificates_whose_stored_pdf_is_missing(three_certificates, monkeypatch):
-    a, b, c = three_certificates
-    b.pdf.storage.delete(b.pdf.name)
-    calls = []
+@pytest.fixture
+def rendered(monkeypatch) -> list[list[str]]:
+    """The pages of every document WeasyPrint lays out during the test, in order."""
+    calls: list[list[str]] = []
     real_render = pdf.render_pdf
 
     def render(pages_html, **kwargs):
@@ -166,25 +166,23 @@ def test_print_renders_certificates_whose_stored_pdf_is_missing(three_certificat
         return real_render(calls[-1], **kwargs)
 
     monkeypatch.setattr(pdf, "render_pdf", render)
+    return calls
+
+
+def test_print_renders_certificates_whose_stored_pdf_is_missing(three_certificates, rendered):
+    a, b, c = three_certificates
+    b.pdf.storage.delete(b.pdf.name)
     content = services.certificates_print(certificates=[a, b, c])
-    assert calls == [[b.page_html]]
+    assert rendered == [[b.page_html]]
     assert pdf_page_count(content) == 3
     assert holders_by_page(content, three_certificates) == [a.holder_name, b.holder_name, c.holder_name]
 
 
-def test_print_renders_consecutive_unstored_certificates_as_one_document(three_certificates, monkeypatch):
+def test_print_renders_consecutive_unstored_certificates_as_one_document(three_certificates, rendered):
     a, b, c = three_certificates
     a.pdf, b.pdf = None, None
-    calls = []
-    real_render = pdf.render_pdf
-
-    def render(pages_html, **kwargs):
-        calls.append(list(pages_html))
-        return real_render(calls[-1], **kwargs)
-
-    monkeypatch.setattr(pdf, "render_pdf", render)
     content = services.certificates_print(certificates=[a, b, c])
-    assert calls == [[a.page_html, b.page_html]]
+    assert rendered == [[a.page_html, b.page_html]]
     assert holders_by_page(content, three_certificates) == [a.holder_name, b.holder_name, c.holder_name]
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from rotation import scale as rotation_scale
 from rotation import selectors, views
 from rotation.models import RosterEntry, Rotation
+from tests.budgets import assert_counts_hold
 from trainingsite import scale as organisation_scale
 from trainingsite.models import Line, Profile
 from trainingsite.roles import Role
@@ -79,11 +80,7 @@ def _measure(client, agents: int) -> dict[str, int]:
 def test_rotation_pages_keep_their_query_count_as_the_organisation_grows(client):
     small = _measure(client, SMALL)
     large = _measure(client, LARGE)
-
-    grew = {name: (small[name], large[name]) for name in small if large[name] > small[name]}
-    assert not grew, f"query counts grew with the data (small, large): {grew}"
-    over = {name: (count, BUDGETS[name]) for name, count in large.items() if count > BUDGETS[name]}
-    assert not over, f"pages over their query budget (queries, budget): {over}"
+    assert_counts_hold(small, large, BUDGETS)
 
 
 @pytest.mark.django_db
